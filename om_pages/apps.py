@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class OmPagesConfig(AppConfig):
+    """Content of the OM: page types for Fachgruppen and Gremien, organisations and people."""
+
+    name = "om_pages"
+    verbose_name = "OM-Inhalte"
+    default_auto_field = "django.db.models.BigAutoField"

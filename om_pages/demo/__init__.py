@@ -1,0 +1,1 @@
+"""Realistic German demo content, loaded idempotently by ``manage.py load_demo``."""

@@ -1,0 +1,47 @@
+"""Content model of om-records (DESIGN.md, "Content")."""
+
+from om_pages.models.pages import (
+    AgendaItem,
+    FachgruppeMember,
+    FachgruppenIndexPage,
+    FachgruppePage,
+    GremiumKind,
+    GremiumPage,
+    HomePage,
+    JahresberichtPage,
+    MeetingKind,
+    ProduktKind,
+    ProduktPage,
+    ProtokollDocument,
+    ProtokollPage,
+    VeranstaltungKind,
+    VeranstaltungPage,
+)
+from om_pages.models.snippets import (
+    INTERMEDIARY_KINDS,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
+
+__all__ = [
+    "AgendaItem",
+    "FachgruppeMember",
+    "FachgruppePage",
+    "FachgruppenIndexPage",
+    "GremiumKind",
+    "GremiumPage",
+    "HomePage",
+    "INTERMEDIARY_KINDS",
+    "JahresberichtPage",
+    "MeetingKind",
+    "Organisation",
+    "OrganisationKind",
+    "Person",
+    "ProduktKind",
+    "ProduktPage",
+    "ProtokollDocument",
+    "ProtokollPage",
+    "VeranstaltungKind",
+    "VeranstaltungPage",
+]

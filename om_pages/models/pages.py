@@ -1,0 +1,432 @@
+"""The page tree of DESIGN.md: Home → Fachgruppen → records; Gremien with their Protokolle."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class HomePage(Page):
+    """The OM homepage: latest Protokolle and Produkte, links to the Fachgruppen list (R26)."""
+
+    intro = RichTextField("Einleitung", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["om_pages.FachgruppenIndexPage", "om_pages.GremiumPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "Startseite"
+
+    def latest_protokolle(self, limit: int = 5):
+        return (
+            ProtokollPage.objects.live().public().descendant_of(self)
+            .order_by("-date", "-pk")[:limit]
+        )
+
+    def latest_produkte(self, limit: int = 5):
+        return (
+            ProduktPage.objects.live().public().descendant_of(self)
+            .order_by("-first_published_at")[:limit]
+        )
+
+    def fachgruppen_index(self):
+        return FachgruppenIndexPage.objects.live().child_of(self).first()
+
+    def gremien(self):
+        return GremiumPage.objects.live().public().child_of(self)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["protokolle"] = self.latest_protokolle()
+        context["produkte"] = self.latest_produkte()
+        context["fachgruppen_index"] = self.fachgruppen_index()
+        context["gremien"] = self.gremien()
+        return context
+
+
+class FachgruppenIndexPage(Page):
+    """The public list of all Fachgruppen of the OM (R26)."""
+
+    intro = RichTextField("Einleitung", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["om_pages.HomePage"]
+    subpage_types = ["om_pages.FachgruppePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "Fachgruppen-Übersicht"
+
+    def fachgruppen(self):
+        return (
+            FachgruppePage.objects.live().public().child_of(self)
+            .select_related("koordination", "moderation").order_by("title")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["fachgruppen"] = self.fachgruppen()
+        return context
+
+
+class FachgruppePage(Page):
+    """A Fachgruppe and its concept (R1): topic area, goals, approach, partners, contacts."""
+
+    topic_area = models.CharField(
+        "Themenbereich", max_length=255,
+        help_text="Das Thema muss im Namen der Fachgruppe erkennbar sein (R2).",
+    )
+    summary = models.TextField("Kurzbeschreibung", blank=True)
+    goals = RichTextField("Ziele", blank=True)
+    approach = RichTextField("Vorgehensweise", blank=True)
+    open_to_all_partners = models.BooleanField(
+        "Offen für alle Partner", default=True, help_text="R3: offen für alle Partner der OM."
+    )
+    mandatory_fee = models.BooleanField(
+        "Verpflichtender Mitgliedsbeitrag", default=False,
+        help_text="R3: Fachgruppen erheben keine verpflichtenden Beiträge.",
+    )
+    koordination = models.ForeignKey(
+        "om_pages.Person", verbose_name="Koordination", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    moderation = models.ForeignKey(
+        "om_pages.Person", verbose_name="Moderation", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("topic_area"),
+        FieldPanel("summary"),
+        FieldPanel("goals"),
+        FieldPanel("approach"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("open_to_all_partners"), FieldPanel("mandatory_fee")])],
+            heading="Offenheit (R3)",
+        ),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("koordination"), FieldPanel("moderation")])],
+            heading="Ansprechpersonen (R5)",
+        ),
+        InlinePanel("members", heading="Beteiligte Organisationen (R4)", label="Organisation"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("topic_area", boost=2),
+        index.SearchField("summary"),
+        index.SearchField("goals"),
+        index.SearchField("approach"),
+        index.FilterField("topic_area"),
+    ]
+
+    parent_page_types = ["om_pages.FachgruppenIndexPage"]
+    subpage_types = [
+        "om_pages.ProtokollPage",
+        "om_pages.ProduktPage",
+        "om_pages.VeranstaltungPage",
+        "om_pages.JahresberichtPage",
+    ]
+
+    class Meta:
+        verbose_name = "Fachgruppe"
+        verbose_name_plural = "Fachgruppen"
+
+    def member_organisations(self):
+        from om_pages.models.snippets import Organisation
+
+        return Organisation.objects.filter(fachgruppe_memberships__page=self).order_by("name")
+
+    def protokolle(self):
+        return ProtokollPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+
+    def protokolle_by_year(self) -> list[tuple[int, list[ProtokollPage]]]:
+        """Protokolle grouped by calendar year, newest first (R19, R24)."""
+        years: dict[int, list[ProtokollPage]] = {}
+        for protokoll in self.protokolle():
+            years.setdefault(protokoll.date.year, []).append(protokoll)
+        return sorted(years.items(), reverse=True)
+
+    def produkte(self):
+        return ProduktPage.objects.live().public().child_of(self).order_by("title")
+
+    def upcoming_veranstaltungen(self):
+        return (
+            VeranstaltungPage.objects.live().public().child_of(self)
+            .filter(start__gte=timezone.now()).order_by("start")
+        )
+
+    def jahresberichte(self):
+        return JahresberichtPage.objects.live().public().child_of(self).order_by("-year")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            members=self.member_organisations(),
+            protokolle_by_year=self.protokolle_by_year(),
+            produkte=self.produkte(),
+            veranstaltungen=self.upcoming_veranstaltungen(),
+            jahresberichte=self.jahresberichte(),
+        )
+        return context
+
+
+class FachgruppeMember(Orderable):
+    """A participating organisation of a Fachgruppe (R4, R13)."""
+
+    page = ParentalKey(FachgruppePage, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        "om_pages.Organisation", verbose_name="Organisation",
+        on_delete=models.PROTECT, related_name="fachgruppe_memberships",
+    )
+
+    panels = [FieldPanel("organisation")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Beteiligte Organisation"
+        verbose_name_plural = "Beteiligte Organisationen"
+        constraints = [
+            models.UniqueConstraint(fields=["page", "organisation"], name="unique_fachgruppe_member")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class GremiumKind(models.TextChoices):
+    LEITUNGSKREIS = "leitungskreis", "Leitungskreis"
+    AG_TRANSFER = "ag_transfer", "AG Transfer"
+    PLENUM = "plenum", "Plenum"
+
+
+class GremiumPage(Page):
+    """One of the OM's bodies that decide on applications, products and events."""
+
+    kind = models.CharField("Gremium", max_length=32, choices=GremiumKind.choices, unique=True)
+    intro = RichTextField("Beschreibung", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("kind"), FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    parent_page_types = ["om_pages.HomePage"]
+    subpage_types = ["om_pages.ProtokollPage"]
+
+    class Meta:
+        verbose_name = "Gremium"
+        verbose_name_plural = "Gremien"
+
+    def protokolle(self):
+        return ProtokollPage.objects.live().public().child_of(self).order_by("-date", "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["protokolle"] = self.protokolle()
+        return context
+
+
+class MeetingKind(models.TextChoices):
+    PRAESENZ = "praesenz", "Präsenzsitzung"
+    VIDEO = "video", "Videokonferenz"
+    TELEFON = "telefon", "Telefonkonferenz"
+    HYBRID = "hybrid", "Hybride Sitzung"
+
+
+class ProtokollPage(Page):
+    """Minutes of a meeting of a Fachgruppe or a Gremium (R19, R24)."""
+
+    date = models.DateField("Sitzungsdatum")
+    meeting_kind = models.CharField(
+        "Art der Sitzung", max_length=16, choices=MeetingKind.choices, default=MeetingKind.PRAESENZ
+    )
+    location = models.CharField("Ort", max_length=255, blank=True)
+    attendees = models.TextField("Teilnehmende", blank=True, help_text="Eine Person je Zeile.")
+    body = RichTextField("Protokolltext", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("date"), FieldPanel("meeting_kind"), FieldPanel("location")]),
+        FieldPanel("attendees"),
+        InlinePanel("agenda_items", heading="Tagesordnung und Beschlüsse", label="TOP"),
+        FieldPanel("body"),
+        InlinePanel("documents", heading="Anhänge", label="Dokument"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("body"),
+        index.SearchField("attendees"),
+        index.RelatedFields(
+            "agenda_items", [index.SearchField("title"), index.SearchField("decision")]
+        ),
+        index.FilterField("date"),
+        index.FilterField("meeting_kind"),
+    ]
+
+    parent_page_types = ["om_pages.FachgruppePage", "om_pages.GremiumPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "Protokoll"
+        verbose_name_plural = "Protokolle"
+
+    def attached_documents(self) -> list:
+        return [item.document for item in self.documents.select_related("document")]
+
+    def attendee_list(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+    @property
+    def body_owner(self) -> Page:
+        """The Fachgruppe or Gremium whose meeting this is."""
+        return self.get_parent().specific
+
+
+class AgendaItem(Orderable):
+    """A Tagesordnungspunkt with what was discussed and decided (Beschluss)."""
+
+    page = ParentalKey(ProtokollPage, on_delete=models.CASCADE, related_name="agenda_items")
+    title = models.CharField("Tagesordnungspunkt", max_length=255)
+    discussion = models.TextField("Beratung", blank=True)
+    decision = models.TextField("Beschluss", blank=True)
+
+    panels = [FieldPanel("title"), FieldPanel("discussion"), FieldPanel("decision")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Tagesordnungspunkt"
+        verbose_name_plural = "Tagesordnungspunkte"
+
+
+class ProtokollDocument(Orderable):
+    """A document attached to a Protokoll (PDF, DOCX, ODT)."""
+
+    page = ParentalKey(ProtokollPage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="Dokument", on_delete=models.PROTECT, related_name="+"
+    )
+
+    panels = [FieldPanel("document")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Anhang"
+        verbose_name_plural = "Anhänge"
+
+
+class ProduktKind(models.TextChoices):
+    LEITFADEN = "leitfaden", "Leitfaden"
+    CHECKLISTE = "checkliste", "Checkliste"
+    INSTRUMENT = "instrument", "Instrument"
+    KONZEPT = "konzept", "Konzept"
+    PRAXISSTANDARD = "praxisstandard", "Praxisstandard"
+
+
+class ProduktPage(Page):
+    """A deliverable of a Fachgruppe; decided in the AG Transfer and the Plenum (R11)."""
+
+    kind = models.CharField("Produktart", max_length=32, choices=ProduktKind.choices)
+    summary = models.TextField("Kurzbeschreibung", blank=True)
+    body = RichTextField("Beschreibung", blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="Produktdatei", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"), FieldPanel("summary"), FieldPanel("body"), FieldPanel("document"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"), index.SearchField("body"), index.FilterField("kind"),
+    ]
+
+    parent_page_types = ["om_pages.FachgruppePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "Produkt"
+        verbose_name_plural = "Produkte"
+
+
+class VeranstaltungKind(models.TextChoices):
+    VERANSTALTUNG = "veranstaltung", "Veranstaltung"
+    SEMINAR = "seminar", "Seminar"
+    ANGEBOT = "angebot", "Sonstiges Angebot"
+    WORKSHOP_ERPROBUNG = "workshop_erprobung", "Workshop zur Entwicklung und Erprobung"
+
+
+class VeranstaltungPage(Page):
+    """An event, seminar or offer of a Fachgruppe; needs consent unless exempt (R10)."""
+
+    kind = models.CharField("Art", max_length=32, choices=VeranstaltungKind.choices)
+    start = models.DateTimeField("Beginn")
+    end = models.DateTimeField("Ende", null=True, blank=True)
+    location = models.CharField("Ort", max_length=255, blank=True)
+    summary = models.TextField("Kurzbeschreibung", blank=True)
+    body = RichTextField("Beschreibung", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("kind"),
+        FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+        FieldPanel("location"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"), index.SearchField("body"),
+        index.FilterField("start"), index.FilterField("kind"),
+    ]
+
+    parent_page_types = ["om_pages.FachgruppePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "Veranstaltung"
+        verbose_name_plural = "Veranstaltungen"
+
+    @property
+    def needs_consent(self) -> bool:
+        """R10: workshops for development and testing need no consent; all else does."""
+        return self.kind != VeranstaltungKind.WORKSHOP_ERPROBUNG
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "Das Ende liegt vor dem Beginn."})
+
+
+def current_year() -> int:
+    return datetime.date.today().year
+
+
+class JahresberichtPage(Page):
+    """A Fachgruppe's yearly report to the Plenum (R12)."""
+
+    year = models.PositiveIntegerField("Berichtsjahr", default=current_year)
+    body = RichTextField("Bericht", blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="Berichtsdatei", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("year"), FieldPanel("body"), FieldPanel("document"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("year")]
+
+    parent_page_types = ["om_pages.FachgruppePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "Jahresbericht"
+        verbose_name_plural = "Jahresberichte"
+
+    def clean(self):
+        super().clean()
+        if not 2000 <= (self.year or 0) <= current_year() + 1:
+            raise ValidationError({"year": "Bitte ein plausibles Berichtsjahr angeben."})
