@@ -197,7 +197,7 @@ def ensure_fachgruppe(index: FachgruppenIndexPage, spec: dict, people: dict[str,
                      start=start, end=start + datetime.timedelta(hours=6), location="Köln",
                      summary=f"{title} der {spec['title']}.")
     for relative_year in spec["report_years"]:
-        year = years[-1] + 1 + relative_year
+        year = years[-1] + relative_year
         ensure_child(fachgruppe, JahresberichtPage, f"jahresbericht-{year}",
                      title=f"Jahresbericht {year}", year=year,
                      body=f"<p>Tätigkeitsbericht der {spec['title']} für {year} an das Plenum.</p>")
