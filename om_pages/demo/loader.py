@@ -29,6 +29,7 @@ from om_pages.models import (
     ProtokollPage,
     VeranstaltungPage,
 )
+from om_pages.signals import demo_content_loaded
 
 DEMO_ADMIN_USERNAME = "admin"
 DEMO_ADMIN_PASSWORD = "om-demo-2026"  # noqa: S105 - stated in the README, demo only
@@ -253,4 +254,5 @@ def load_demo_content(log: Log = lambda message: None, today: datetime.date | No
         log(f"{spec['title']} …")
         ensure_fachgruppe(index, spec, people, organisations, years)
     ensure_admin(log)
+    demo_content_loaded.send(sender=HomePage, home=home, log=log, today=today)
     return home
