@@ -6,12 +6,14 @@ import datetime
 import io
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.documents import get_document_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from om_pages.demo import data
 from om_pages.models import (
@@ -46,6 +48,18 @@ def ensure_child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def ensure_wagtail_roots() -> None:
+    """Recreate what Wagtail's migrations seed (locale, root page, root collection) if a
+    database flush removed it, so the loader also works on an emptied database."""
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
 
 
 def ensure_home() -> HomePage:
@@ -238,6 +252,7 @@ def load_demo_content(log: Log = lambda message: None, today: datetime.date | No
     """Create the demo site; running it again changes nothing."""
     today = today or datetime.date.today()
     years = [today.year - 1, today.year]
+    ensure_wagtail_roots()
     home = ensure_home()
     log("Organisationen und Personen …")
     organisations = ensure_organisations()
