@@ -162,7 +162,7 @@ def overlapping_topic(group):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("change", "key", "label", "reason_part"),
-    [
+    [pytest.param(*case, id=case[0].__name__) for case in [
         (remove_intermediaries, "R4", "nicht erfüllt", "Nur 2 intermediäre"),
         (delete_protokoll_last_year, "R24-vorjahr", "nicht erfüllt", "1 Protokoll(e) für 2025"),
         (unpublish_jahresbericht, "R12", "Hinweis", "nicht veröffentlicht"),
@@ -174,8 +174,7 @@ def overlapping_topic(group):
         (rename_unrelated, "R2", "nicht erfüllt", "nicht erkennbar"),
         (duplicate_topic, "R17", "nicht erfüllt", "bereits die Fachgruppe Digitalisierung"),
         (overlapping_topic, "R17", "Hinweis", "überschneidet sich"),
-    ],
-    ids=lambda value: getattr(value, "__name__", None),
+    ]],
 )
 def test_changed_input_turns_its_cell(gefaehrdung, admin_client, change, key, label, reason_part):
     before, _ = cell(admin_client, "gefaehrdungsbeurteilung", key)
