@@ -154,6 +154,13 @@ def test_pages_are_accessible_german_and_self_contained(demo_home, client, kind)
     assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?:https?:)?//', html), "no external CDN"
 
 
+@pytest.mark.django_db
+def test_public_site_speaks_german_to_an_english_browser(demo_home, client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Oktober" in html and "October" not in html
+    assert "Neue Protokolle" in html
+
+
 def test_stylesheet_ships_with_the_app_and_has_focus_styles():
     path = finders.find("css/om.css")
     assert path is not None

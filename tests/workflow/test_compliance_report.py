@@ -372,3 +372,15 @@ def test_fachgruppe_edit_page_links_to_its_check(demo_home, admin_client):
     protokoll = ProtokollPage.objects.child_of(group).first()
     html = admin_client.get(f"/admin/pages/{protokoll.pk}/edit/").content.decode()
     assert re.search(r"/admin/kriterien-check/\d+/", html) is None
+
+
+@pytest.mark.django_db
+def test_filter_results_fragment_for_wagtails_filter_ui(demo_home, admin_client):
+    """Wagtail's filter drilldown reloads only the results; they honour the same filters."""
+    response = admin_client.get(f"{REPORT_URL}ergebnisse/", {"jahr": YEAR, "regel": "R12", "ergebnis": "red"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Fachgruppe Fachkräftesicherung" in html
+    assert "Fachgruppe Digitalisierung im Mittelstand" not in html
+    group = FachgruppePage.objects.get(slug="fachkraeftesicherung")
+    assert admin_client.get(f"{REPORT_URL}{group.pk}/ergebnisse/").status_code == 200
