@@ -95,7 +95,6 @@ RULE_COLUMNS: tuple[RuleColumn, ...] = (
     RuleColumn("R24-jahr", "R24 Sitzungen im Bezugsjahr", "R24 Sitzungen {year}",
                lambda g, c: rules.check_r24_meets_twice(g, c.year, today=c.today)),
 )
-COLUMNS_BY_KEY = {column.key: column for column in RULE_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -159,6 +158,14 @@ def prepare(queryset) -> list[FachgruppePage]:
     )
 
 
+def version_to_check(fachgruppe: FachgruppePage, draft: bool = False) -> FachgruppePage:
+    """The page as published, or its newest revision when asked for (``draft``) or when it was
+    never published (an application, R1): Wagtail keeps a draft's edits only in revisions."""
+    if (draft or not fachgruppe.live) and fachgruppe.has_unpublished_changes:
+        return fachgruppe.get_latest_revision_as_object()
+    return fachgruppe
+
+
 def build_row(fachgruppe: FachgruppePage, context: Context) -> ComplianceRow:
     cells = []
     for column in RULE_COLUMNS:
@@ -168,12 +175,13 @@ def build_row(fachgruppe: FachgruppePage, context: Context) -> ComplianceRow:
 
 
 def build_rows(fachgruppen: Iterable[FachgruppePage], year: int | None = None,
-               today: datetime.date | None = None) -> list[ComplianceRow]:
-    """One row per group; ``year`` is the current calendar year of the check (default: today's)."""
+               today: datetime.date | None = None, draft: bool = False) -> list[ComplianceRow]:
+    """One row per group; ``year`` is the current calendar year of the check (default: today's);
+    ``draft`` checks the newest revision of every group instead of the published version."""
     today = today or datetime.date.today()
     context = Context(year=year or today.year, today=today,
                       live_groups=tuple(rules.active_fachgruppen()))
-    return [build_row(group, context) for group in fachgruppen]
+    return [build_row(version_to_check(group, draft), context) for group in fachgruppen]
 
 
 def headings(year: int) -> list[tuple[str, str]]:

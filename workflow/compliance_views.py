@@ -111,9 +111,6 @@ class ComplianceReportMixin:
         allowed = {int(y) for y, _ in year_choices()}
         return int(value) if value.isdigit() and int(value) in allowed else self.today.year
 
-    def decorate_paginated_queryset(self, object_list):
-        return object_list
-
     def get_filtered_queryset(self):
         # ReportView filters twice (here and in get_queryset); the cells are computed once.
         return self.get_queryset()
@@ -152,7 +149,7 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
     @property
     def columns(self):
         return [
-            TitleColumn("title", label="Fachgruppe",
+            TitleColumn("title", label="Fachgruppe", classname="om-check-group",
                         get_url=lambda row: reverse("workflow_compliance:group", args=[row.pk])),
             Column("page_status", label="Seite"),
             StatusColumn("gesamt", label="Gesamt", accessor=lambda row: row.overall_cell),
@@ -188,6 +185,11 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
 
 class GroupFilterSet(WagtailFilterSet):
     jahr = ComplianceFilterSet.base_filters["jahr"]
+    fassung = django_filters.ChoiceFilter(
+        label="Fassung", empty_label=None, method=_keep,
+        choices=[("veroeffentlicht", "veröffentlichte Fassung"), ("entwurf", "neuester Entwurf")],
+        help_text="Der Entwurf zeigt, was eine Veröffentlichung oder ein Antrag (R1) ergäbe.",
+    )
 
     class Meta:
         model = FachgruppePage
@@ -216,7 +218,7 @@ class GroupComplianceView(ComplianceReportMixin, ReportView):
         items = list(self.breadcrumbs_items)
         if can_view_compliance_report(self.request.user):
             items.append({"url": reverse("workflow_compliance:report"), "label": "Kriterien-Check"})
-        return items + [{"url": "", "label": self.fachgruppe.title}]
+        return items + [{"url": "", "label": self.get_page_title()}]
 
     def get_index_url(self):
         return reverse(self.index_url_name, args=[self.fachgruppe.pk])
@@ -230,8 +232,13 @@ class GroupComplianceView(ComplianceReportMixin, ReportView):
     def get_base_queryset(self):
         return FachgruppePage.objects.filter(pk=self.fachgruppe.pk)
 
+    @cached_property
+    def draft(self) -> bool:
+        return self.request.GET.get("fassung") == "entwurf"
+
     def filter_queryset(self, queryset):
-        rows = compliance.build_rows(compliance.prepare(queryset), year=self.year, today=self.today)
+        rows = compliance.build_rows(compliance.prepare(queryset), year=self.year, today=self.today,
+                                     draft=self.draft)
         return rows[0].cells if rows else []
 
     def get_context_data(self, **kwargs):

@@ -384,3 +384,35 @@ def test_filter_results_fragment_for_wagtails_filter_ui(demo_home, admin_client)
     assert "Fachgruppe Digitalisierung im Mittelstand" not in html
     group = FachgruppePage.objects.get(slug="fachkraeftesicherung")
     assert admin_client.get(f"{REPORT_URL}{group.pk}/ergebnisse/").status_code == 200
+
+
+# --- which version is checked ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_draft_changes_are_checked_only_when_asked(gefaehrdung, admin_client):
+    """The report shows the published group; the group view can check the newest draft."""
+    gefaehrdung.mandatory_fee = True
+    gefaehrdung.save_revision()
+    assert cell(admin_client, "gefaehrdungsbeurteilung", "R3")[0] == "erfüllt"
+    url = f"{REPORT_URL}{gefaehrdung.pk}/"
+    published = admin_client.get(url, {"jahr": YEAR}).content.decode()
+    draft = admin_client.get(url, {"jahr": YEAR, "fassung": "entwurf"}).content.decode()
+    assert "Mitgliedsbeitrag" not in published
+    assert "Mitgliedsbeitrag" in draft and "neueste Fassung" in draft
+
+
+@pytest.mark.django_db
+def test_unpublished_application_is_checked_in_its_newest_revision(demo_home, admin_client):
+    """An application (R1) lives in revisions only; the report checks what was entered."""
+    index = FachgruppePage.objects.first().get_parent()
+    application = FachgruppePage(title="Fachgruppe Nachhaltigkeit", slug="nachhaltigkeit",
+                                 topic_area="Nachhaltigkeit", live=False)
+    index.add_child(instance=application)
+    application.save_revision()
+    application.title = "Fachgruppe Nord"
+    application.save_revision()
+    row = export_rows(admin_client)["Fachgruppe Nord"]  # the newest revision's name
+    assert row["Seite"] == "nicht veröffentlicht"
+    assert row[heading("R2")] == "nicht erfüllt"
+    assert row[heading("R4")] == "nicht erfüllt" and row[heading("R5")] == "nicht erfüllt"
