@@ -6,12 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from om_pages import urls as om_pages_urls  # issue #5: public feeds
 from search import urls as search_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("", include(search_urls)),
+    # issue #5: Atom and iCal feeds (before Wagtail's page catch-all)
+    path("", include(om_pages_urls)),
 ]
 
 if settings.DEBUG:

@@ -29,20 +29,26 @@ class HomePage(Page):
     class Meta:
         verbose_name = "Startseite"
 
-    def latest_protokolle(self, limit: int = 5):
-        return (
-            ProtokollPage.objects.live().public().descendant_of(self)
-            .order_by("-date", "-pk")[:limit]
-        )
+    def latest_protokolle(self, limit: int = 5) -> list[ProtokollPage]:
+        """Newest minutes of Fachgruppen and Gremien, each with its ``parent_page`` (R19)."""
+        from om_pages.public import attach_parents, visible
 
-    def latest_produkte(self, limit: int = 5):
-        return (
-            ProduktPage.objects.live().public().descendant_of(self)
-            .order_by("-first_published_at")[:limit]
-        )
+        return attach_parents(visible(ProtokollPage, self).order_by("-date", "-pk")[:limit])
+
+    def latest_produkte(self, limit: int = 5) -> list[ProduktPage]:
+        """Decided Produkte: only a decided Produkt is published (R11), so live means decided."""
+        from om_pages.public import attach_parents, visible
+
+        return attach_parents(visible(ProduktPage, self).order_by("-first_published_at", "-pk")[:limit])
+
+    def upcoming_veranstaltungen(self, limit: int = 5) -> list[VeranstaltungPage]:
+        from om_pages.public import attach_parents, visible
+
+        upcoming = visible(VeranstaltungPage, self).filter(start__gte=timezone.now()).order_by("start")
+        return attach_parents(upcoming[:limit])
 
     def fachgruppen_index(self):
-        return FachgruppenIndexPage.objects.live().child_of(self).first()
+        return FachgruppenIndexPage.objects.live().public().child_of(self).first()
 
     def gremien(self):
         return GremiumPage.objects.live().public().child_of(self)
@@ -51,6 +57,7 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["protokolle"] = self.latest_protokolle()
         context["produkte"] = self.latest_produkte()
+        context["veranstaltungen"] = self.upcoming_veranstaltungen()
         context["fachgruppen_index"] = self.fachgruppen_index()
         context["gremien"] = self.gremien()
         return context
@@ -146,7 +153,19 @@ class FachgruppePage(Page):
     def member_organisations(self):
         from om_pages.models.snippets import Organisation
 
-        return Organisation.objects.filter(fachgruppe_memberships__page=self).order_by("name")
+        return (
+            Organisation.objects.filter(fachgruppe_memberships__page=self)
+            .select_related("parent").order_by("name")
+        )
+
+    def contacts(self) -> list[tuple[str, object]]:
+        """Koordination and Moderation with their organisations, in one query (R5)."""
+        from om_pages.models.snippets import Person
+
+        ids = {"Koordination": self.koordination_id, "Moderation": self.moderation_id}
+        people = Person.objects.select_related("organisation").in_bulk(
+            [pk for pk in ids.values() if pk])
+        return [(role, people[pk]) for role, pk in ids.items() if pk in people]
 
     def protokolle(self):
         return ProtokollPage.objects.live().public().child_of(self).order_by("-date", "-pk")
@@ -174,6 +193,7 @@ class FachgruppePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             members=self.member_organisations(),
+            contacts=self.contacts(),
             protokolle_by_year=self.protokolle_by_year(),
             produkte=self.produkte(),
             veranstaltungen=self.upcoming_veranstaltungen(),

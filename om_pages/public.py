@@ -1,0 +1,42 @@
+"""What the public may see: live, public pages whose ancestors are all live.
+
+Wagtail serves a live page even when its parent is unpublished, and ``.live().public()``
+does not look at ancestors' publication. Lists and feeds go one step further, so that a
+record under an unpublished Fachgruppe (e.g. one still applying, R1) never leaks into the
+home page, the Atom feeds or the iCal feed. Each helper costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from wagtail.models import Page
+
+
+def without_hidden_ancestors(queryset, root: Page):
+    """Drop pages below an unpublished page of ``root``'s tree (one query for the hidden ones)."""
+    hidden = (
+        Page.objects.descendant_of(root, inclusive=True)
+        .filter(live=False, numchild__gt=0)
+        .values_list("path", flat=True)
+    )
+    condition = Q()
+    for path in hidden:
+        condition &= ~Q(path__startswith=path)
+    return queryset.filter(condition)
+
+
+def visible(model: type[Page], root: Page):
+    """Live, public pages of ``model`` below ``root``, none of them under an unpublished page."""
+    return without_hidden_ancestors(model.objects.live().public().descendant_of(root), root)
+
+
+def attach_parents(pages: Iterable[Page]) -> list[Page]:
+    """Set ``page.parent_page`` on each page with one query, so lists can name the owner."""
+    pages = list(pages)
+    paths = {page.path[: -Page.steplen] for page in pages}
+    parents = {parent.path: parent for parent in Page.objects.filter(path__in=paths)}
+    for page in pages:
+        page.parent_page = parents.get(page.path[: -Page.steplen])
+    return pages

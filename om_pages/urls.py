@@ -1,0 +1,15 @@
+"""Public feed URLs (Atom, iCal), included by ``cms/urls.py`` before Wagtail's page catch-all."""
+
+from django.urls import path
+
+from om_pages import feeds
+
+app_name = "om_feeds"
+urlpatterns = [
+    path("feeds/protokolle.atom", feeds.protokolle_atom, name="protokolle"),
+    path("feeds/veranstaltungen.ics", feeds.veranstaltungen_ical, name="veranstaltungen"),
+    path("feeds/fachgruppen/<slug:slug>/protokolle.atom", feeds.fachgruppe_protokolle_atom,
+         name="fachgruppe_protokolle"),
+    path("feeds/fachgruppen/<slug:slug>/veranstaltungen.ics", feeds.fachgruppe_veranstaltungen_ical,
+         name="fachgruppe_veranstaltungen"),
+]

@@ -1,0 +1,189 @@
+"""The Kriterien-Check: every Fachgruppe against every checkable rule, as coloured cells.
+
+Pure assembly: each cell runs one check of ``workflow/rules.py`` (the rules are written once,
+DESIGN.md) and turns its findings into a traffic light — no findings is green („erfüllt“),
+only warnings amber, any error red. Nothing here writes to the database; the admin report
+(``workflow/compliance_views.py``) and its CSV/XLSX export show what this module builds.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Prefetch
+
+from om_pages.models import FachgruppeMember, FachgruppePage
+from workflow import rules
+from workflow.rules import Finding, Severity
+
+
+class Status(StrEnum):
+    """A cell's colour; the order of ``SEVERITY_ORDER`` says which one wins in a row."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+
+STATUS_LABELS = {Status.GREEN: "erfüllt", Status.AMBER: "Hinweis", Status.RED: "nicht erfüllt"}
+SEVERITY_ORDER = (Status.GREEN, Status.AMBER, Status.RED)
+
+
+def status_of(findings: Iterable[Finding]) -> Status:
+    """No findings → green; only warnings → amber; any error → red."""
+    findings = list(findings)
+    if any(f.severity is Severity.ERROR for f in findings):
+        return Status.RED
+    if findings:
+        return Status.AMBER
+    return Status.GREEN
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    return max(statuses, key=SEVERITY_ORDER.index, default=Status.GREEN)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check needs besides the group: the reference year, today, the other groups."""
+
+    year: int
+    today: datetime.date
+    live_groups: tuple[FachgruppePage, ...]
+
+
+@dataclass(frozen=True)
+class RuleColumn:
+    """One column of the report: a key (filters, export), labels and the check it runs.
+
+    ``heading`` may name ``{year}`` (the reference year) and ``{previous}`` (the year before).
+    """
+
+    key: str
+    label: str
+    heading: str
+    run: Callable[[FachgruppePage, Context], list[Finding]]
+
+    def heading_for(self, year: int) -> str:
+        return self.heading.format(year=year, previous=year - 1)
+
+
+RULE_COLUMNS: tuple[RuleColumn, ...] = (
+    RuleColumn("R2", "R2 Name zeigt Thema", "R2 Name zeigt Thema",
+               lambda g, c: rules.check_r2_topic_in_name(g)),
+    RuleColumn("R3", "R3 offen, keine Beiträge", "R3 offen, keine Beiträge",
+               lambda g, c: rules.check_r3_open_no_fees(g)),
+    RuleColumn("R4", "R4 drei Intermediäre", "R4 drei Intermediäre",
+               lambda g, c: rules.check_r4_three_intermediaries(g)),
+    RuleColumn("R5", "R5 zwei Ansprechpersonen", "R5 zwei Ansprechpersonen",
+               lambda g, c: rules.check_r5_two_contacts(g)),
+    RuleColumn("R17", "R17 eine Gruppe je Thema", "R17 eine Gruppe je Thema",
+               lambda g, c: rules.check_r17_one_group_per_topic(g, others=c.live_groups)),
+    RuleColumn("R12", "R12 Jahresbericht des Vorjahres", "R12 Jahresbericht {previous}",
+               lambda g, c: rules.check_r12_yearly_report(g, c.year - 1)),
+    RuleColumn("R13", "R13 Partner in der OM", "R13 Partner in der OM",
+               lambda g, c: rules.check_r13_partners_join(g)),
+    RuleColumn("R24-vorjahr", "R24 Sitzungen im Vorjahr", "R24 Sitzungen {previous}",
+               lambda g, c: rules.check_r24_meets_twice(g, c.year - 1, today=c.today)),
+    RuleColumn("R24-jahr", "R24 Sitzungen im Bezugsjahr", "R24 Sitzungen {year}",
+               lambda g, c: rules.check_r24_meets_twice(g, c.year, today=c.today)),
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One rule for one group: its colour and the German reasons behind it."""
+
+    key: str
+    heading: str
+    status: Status
+    findings: tuple[Finding, ...]
+
+    @property
+    def reason(self) -> str:
+        if not self.findings:
+            return STATUS_LABELS[Status.GREEN]
+        return " ".join(f.message for f in self.findings)
+
+    @property
+    def label(self) -> str:
+        return self.status.label
+
+
+@dataclass
+class ComplianceRow:
+    """A Fachgruppe's line in the report."""
+
+    fachgruppe: FachgruppePage
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.fachgruppe.pk
+
+    @property
+    def title(self) -> str:
+        return self.fachgruppe.title
+
+    @property
+    def overall(self) -> Status:
+        return worst(cell.status for cell in self.cells)
+
+    @property
+    def overall_cell(self) -> Cell:
+        """The worst colour of the row; its reasons stand in the rule cells."""
+        return Cell("gesamt", "Gesamt", self.overall, ())
+
+    @property
+    def page_status(self) -> str:
+        return "veröffentlicht" if self.fachgruppe.live else "nicht veröffentlicht"
+
+    def cell(self, key: str) -> Cell:
+        return next(cell for cell in self.cells if cell.key == key)
+
+
+def prepare(queryset) -> list[FachgruppePage]:
+    """Load what the checks read in a fixed number of queries, however many groups there are."""
+    members = FachgruppeMember.objects.select_related("organisation__parent")
+    return list(
+        queryset.select_related("koordination__organisation", "moderation__organisation")
+        .prefetch_related(Prefetch("members", queryset=members))
+    )
+
+
+def version_to_check(fachgruppe: FachgruppePage, draft: bool = False) -> FachgruppePage:
+    """The page as published, or its newest revision when asked for (``draft``) or when it was
+    never published (an application, R1): Wagtail keeps a draft's edits only in revisions."""
+    if (draft or not fachgruppe.live) and fachgruppe.has_unpublished_changes:
+        return fachgruppe.get_latest_revision_as_object()
+    return fachgruppe
+
+
+def build_row(fachgruppe: FachgruppePage, context: Context) -> ComplianceRow:
+    cells = []
+    for column in RULE_COLUMNS:
+        findings = tuple(column.run(fachgruppe, context))
+        cells.append(Cell(column.key, column.heading_for(context.year), status_of(findings), findings))
+    return ComplianceRow(fachgruppe, cells)
+
+
+def build_rows(fachgruppen: Iterable[FachgruppePage], year: int | None = None,
+               today: datetime.date | None = None, draft: bool = False) -> list[ComplianceRow]:
+    """One row per group; ``year`` is the current calendar year of the check (default: today's);
+    ``draft`` checks the newest revision of every group instead of the published version."""
+    today = today or datetime.date.today()
+    context = Context(year=year or today.year, today=today,
+                      live_groups=tuple(rules.active_fachgruppen()))
+    return [build_row(version_to_check(group, draft), context) for group in fachgruppen]
+
+
+def headings(year: int) -> list[tuple[str, str]]:
+    """(key, heading) of every rule column for the reference ``year``."""
+    return [(column.key, column.heading_for(year)) for column in RULE_COLUMNS]

@@ -1,0 +1,56 @@
+"""Wagtail hooks of the Kriterien-Check: admin URLs, the Reports menu item, page buttons.
+
+Imported by ``workflow/wagtail_hooks.py`` so that the approval-chain hooks stay in their own
+module.
+"""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from om_pages.models import FachgruppePage
+from workflow import compliance_views as views
+
+app_name = "workflow_compliance"
+urlpatterns = [
+    path("", views.ComplianceReportView.as_view(), name="report"),
+    path("ergebnisse/", views.ComplianceReportView.as_view(results_only=True), name="report_results"),
+    path("<int:pk>/", views.GroupComplianceView.as_view(), name="group"),
+    path("<int:pk>/ergebnisse/", views.GroupComplianceView.as_view(results_only=True),
+         name="group_results"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_compliance_urls():
+    return [path("kriterien-check/", include((urlpatterns, app_name), namespace=app_name))]
+
+
+class ComplianceMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        return views.can_view_compliance_report(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_compliance_menu_item():
+    return ComplianceMenuItem("Kriterien-Check", reverse("workflow_compliance:report"),
+                              name="kriterien-check", icon_name="tasks", order=100)
+
+
+def _group_button(page, user, priority: int):
+    is_group = issubclass(page.specific_class or type(page), FachgruppePage)
+    if is_group and views.can_view_group_report(user, page):
+        yield Button("Kriterien-Check", reverse("workflow_compliance:group", args=[page.pk]),
+                     icon_name="tasks", priority=priority)
+
+
+@hooks.register("register_page_header_buttons")
+def compliance_page_header_button(page, user, view_name=None, next_url=None):
+    """On a Fachgruppe's edit view and explorer header: the group's own Kriterien-Check."""
+    yield from _group_button(page, user, priority=64)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def compliance_page_listing_button(page, user, next_url=None):
+    yield from _group_button(page, user, priority=64)

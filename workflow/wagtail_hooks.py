@@ -1,0 +1,1 @@
+from workflow import compliance_hooks  # noqa: F401
