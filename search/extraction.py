@@ -178,17 +178,17 @@ def extract_bytes(data: bytes, filename: str) -> str:
         raise ExtractionError("Datei zu tief verschachtelt") from error
 
 
-def cached_text(data: bytes, filename: str) -> str:
-    """The text of ``data``, parsed at most once per file version (SHA-256).
+def cached_extraction(data: bytes, filename: str):
+    """The ``ExtractedText`` row for ``data``, parsing it only if no current row exists.
 
-    A failure is logged (logger ``search.extraction``) and stored, and the result is "".
+    A failure is logged (logger ``search.extraction``) and stored with ``ok=False``.
     """
     from search.models import ExtractedText
 
     digest = sha256(data)
     row = ExtractedText.objects.filter(sha256=digest).first()
     if row is not None and row.extractor_version >= EXTRACTOR_VERSION:
-        return row.text if row.ok else ""
+        return row
     extractor = extractor_for(filename)
     file_type = extractor.file_type if extractor else PurePath(filename).suffix.lstrip(".")[:16]
     try:
@@ -196,13 +196,19 @@ def cached_text(data: bytes, filename: str) -> str:
     except ExtractionError as failure:
         text, ok, error = "", False, str(failure)[:500]
         logger.warning("Anhang „%s“ übersprungen: %s", filename, error,
-                       extra={"filename": filename, "sha256": digest})
-    ExtractedText.objects.update_or_create(
+                       extra={"file_name": filename, "sha256": digest})
+    row, _ = ExtractedText.objects.update_or_create(
         sha256=digest,
         defaults={"file_type": file_type, "text": text, "ok": ok, "error": error,
                   "extractor_version": EXTRACTOR_VERSION},
     )
-    return text
+    return row
+
+
+def cached_text(data: bytes, filename: str) -> str:
+    """The text of ``data``, parsed at most once per file version (SHA-256); "" on failure."""
+    row = cached_extraction(data, filename)
+    return row.text if row.ok else ""
 
 
 def document_text(document) -> str:
@@ -218,6 +224,11 @@ def document_text(document) -> str:
             data = handle.read()
     except (OSError, ValueError) as error:
         logger.warning("Anhang „%s“ übersprungen: Datei fehlt (%s)", name, error,
-                       extra={"filename": name})
+                       extra={"file_name": name})
         return ""
-    return cached_text(data, name)
+    try:
+        return cached_text(data, name)
+    except Exception:  # never let one attachment stop a page from being indexed
+        logger.exception("Anhang „%s“ übersprungen: unerwarteter Fehler", name,
+                         extra={"file_name": name})
+        return ""
