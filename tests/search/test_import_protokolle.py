@@ -63,7 +63,8 @@ def test_import_end_to_end_with_skipped_summary(client, small_site, legacy_dir):
     assert "kopie-vom-fruehjahr.docx: Duplikat von „2023-05-17_fruehjahr.docx“" in output
     assert "notiz.txt: kein Datum gefunden" in output
     assert "foto.png: unbekannter Dateityp „.png“" in output
-    assert "2020-01-01-kaputt.pdf: nicht lesbar (PDF nicht lesbar" in output
+    assert "2020-01-01-kaputt.pdf: nicht lesbar: PDF nicht lesbar" in output
+    assert "1× Duplikat, " in output
     assert "8/8" in output  # the progress bar reached the end
 
     # the imported text is found on the public search page, in the attachment

@@ -32,7 +32,12 @@ IMPORTABLE = {"pdf", "docx", "odt", "txt", "md", "markdown"}
 @dataclass
 class Skipped:
     name: str
-    reason: str
+    kind: str  # the summary groups by this
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        return f"{self.kind}{self.detail}"
 
 
 class ProgressBar:
@@ -98,38 +103,38 @@ class Command(BaseCommand):
         name = path.name
         extension = path.suffix.lower().lstrip(".")
         if extension not in IMPORTABLE:
-            return Skipped(name, f"unbekannter Dateityp „.{extension}“" if extension
-                           else "unbekannter Dateityp (keine Endung)")
+            return Skipped(name, "unbekannter Dateityp",
+                           f" „.{extension}“" if extension else " (keine Endung)")
         try:
             data = path.read_bytes()
         except OSError as error:
-            return Skipped(name, f"nicht lesbar ({error.strerror or error})")
+            return Skipped(name, "nicht lesbar", f": {error.strerror or error}")
         digest = extraction.sha256(data)
         if digest in seen:
-            return Skipped(name, f"Duplikat von „{seen[digest]}“ in diesem Ordner")
+            return Skipped(name, "Duplikat", f" von „{seen[digest]}“ in diesem Ordner")
         previous = ImportedFile.objects.filter(sha256=digest).first()
         if previous is not None:
-            return Skipped(name, f"bereits importiert (als „{previous.source_name}“)")
+            return Skipped(name, "bereits importiert", f" (als „{previous.source_name}“)")
         if dry_run:
             try:
                 text = extraction.extract_bytes(data, name)
             except extraction.ExtractionError as error:
-                return Skipped(name, f"nicht lesbar ({error})")
+                return Skipped(name, "nicht lesbar", f": {error}")
         else:
             row = extraction.cached_extraction(data, name)
             if not row.ok:
-                return Skipped(name, f"nicht lesbar ({row.error})")
+                return Skipped(name, "nicht lesbar", f": {row.error}")
             text = row.text
         date = legacy.date_from_name(name) or legacy.date_from_text(text)
         if date is None:
-            return Skipped(name, "kein Datum gefunden (weder im Dateinamen noch im Text)")
+            return Skipped(name, "kein Datum gefunden", " (weder im Dateinamen noch im Text)")
         seen[digest] = name
         title = legacy.title_from(text, name)
         if not dry_run:
             try:
                 self.create_page(group, name, data, digest, title, date)
             except ValidationError as error:
-                return Skipped(name, f"Seite nicht angelegt ({'; '.join(error.messages)})")
+                return Skipped(name, "Seite nicht angelegt", f": {'; '.join(error.messages)}")
         return f"{date:%d.%m.%Y} {title} ← {name}"
 
     @transaction.atomic
@@ -170,7 +175,7 @@ class Command(BaseCommand):
         for line in imported:
             self.stdout.write(f"  + {line}")
         if skipped:
-            reasons = Counter(item.reason.split(" (")[0].split(" „")[0] for item in skipped)
+            reasons = Counter(item.kind for item in skipped)
             overview = ", ".join(f"{count}× {reason}" for reason, count in reasons.most_common())
             self.stdout.write(self.style.WARNING(f"{len(skipped)} Datei(en) übersprungen: {overview}"))
             for item in skipped:
