@@ -124,3 +124,15 @@ def test_demo_docx_attachments_are_searchable(demo_home):
     assert with_attachment.exists()
     found = {page.pk for page in Page.objects.live().public().search("Zwischenergebnisse")}
     assert set(with_attachment.values_list("pk", flat=True)) <= found
+
+
+@pytest.mark.django_db
+def test_replacing_a_documents_file_reindexes_the_page(small_site):
+    from django.core.files.base import ContentFile
+
+    page = small_site.protokolle[2]
+    document = page.attached_documents()[0]
+    assert Page.objects.live().search("Auftragsverarbeitung").count() == 1
+    document.file.save("daten-v2.docx", ContentFile(files.make_docx("V2", ["Neufassung Loeschkonzept"])))
+    assert [p.pk for p in Page.objects.live().search("Loeschkonzept")] == [page.pk]
+    assert Page.objects.live().search("Auftragsverarbeitung").count() == 0
