@@ -212,12 +212,18 @@ def cached_text(data: bytes, filename: str) -> str:
 
 
 def document_text(document) -> str:
-    """Text of a Wagtail document, or "" when the file is missing, unknown or unreadable.
+    """Text of a Wagtail document, or "" when the file is missing, unknown, unreadable or
+    in a collection with a view restriction (R19: each group's own collection).
 
     This is the function ``settings.OM_ATTACHMENT_TEXT_EXTRACTOR`` names for om_pages.
     """
     name = document.file.name or ""
     if extractor_for(name) is None:
+        return ""
+    collection = getattr(document, "collection", None)
+    if collection is not None and collection.get_view_restrictions().exists():
+        # The file itself is protected; its text must not reach the public index or snippets.
+        logger.info("Anhang „%s“ nicht indexiert: Sammlung mit Zugriffsbeschränkung", name)
         return ""
     try:
         with document.file.open("rb") as handle:

@@ -187,7 +187,7 @@ def _owners(site: Site | None) -> dict[str, dict]:
     owners = base_queryset(site).type(*models).specific(defer=True)
     return {
         page.path: {"id": page.pk, "title": page.title, "slug": page.slug,
-                    "kind": page.specific_class._meta.verbose_name}
+                    "kind": str(page.specific_class._meta.verbose_name)}
         for page in owners
     }
 

@@ -6,11 +6,12 @@ import re
 import pytest
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from om_pages.models import ProtokollPage
 from search import highlight
-from tests.search.conftest import add_protokoll
+from tests.search import files
+from tests.search.conftest import add_protokoll, attach
 from tests.search.strategies import QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +222,19 @@ def test_no_query_makes_the_page_fail(client, small_site, query):
     response = client.get("/suche/", {"q": query, "sort": "datum"})
     assert response.status_code == 200
     assert "<h1>Suche</h1>" in response.content.decode()
+
+
+def test_text_of_a_document_in_a_restricted_collection_is_not_searchable(client, small_site):
+    internal = Collection.get_first_root_node().add_child(name="Interne Ablage")
+    CollectionViewRestriction.objects.create(collection=internal, restriction_type="password",
+                                             password="intern")
+    document = attach("intern.docx", files.make_docx("Intern", ["Vertraulich Personalplanung"]))
+    document.collection = internal
+    document.save()
+    page = add_protokoll(small_site.digital, "Öffentliches Protokoll", datetime.date(2025, 5, 5),
+                         "Offener Text")
+    page.documents.create(document=document)
+    page.save_revision().publish()
+    assert hit_titles(get(client, q="Offener")) == ["Öffentliches Protokoll"]
+    html = get(client, q="Personalplanung")
+    assert hit_titles(html) == [] and "Vertraulich" not in html
