@@ -181,9 +181,12 @@ def test_did_you_mean_when_the_backend_suggests(client, small_site):
 def test_user_text_is_escaped(client, small_site):
     add_protokoll(small_site.digital, "<script>alert(1)</script> Sitzung Sonder",
                   datetime.date(2025, 1, 1), "Sonderfall &lt;b&gt;fett")
-    html = get(client, q="Sonder* <script>")
+    html = get(client, q="Sonder*")
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for query in ['<script>alert(1)</script>', '"<img src=x onerror=alert(1)>']:
+        html = get(client, q=query)
+        assert "<script>alert" not in html and "<img src=x" not in html
 
 
 def test_backend_highlight_output_is_checked():
