@@ -30,7 +30,15 @@ class TextPart:
 
 
 def plain(value: object) -> str:
-    """Text of a field value: rich text without tags, whitespace collapsed."""
+    """Text of a field value: rich text without tags, whitespace collapsed.
+
+    modelsearch's ``get_value`` may give lists or dicts (rich text, stream fields); they
+    are joined like its ``ObjectIndexer.prepare_value`` does.
+    """
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return " ".join(filter(None, (plain(item) for item in value)))
     text = strip_tags(str(value or ""))
     text = text.replace("&nbsp;", " ").replace("&amp;", "&")
     return " ".join(text.split())

@@ -56,7 +56,8 @@ def test_docx_attachment_text_is_found(client, small_site):
 
 def test_page_text_is_the_snippet_when_the_page_itself_matches(client, small_site):
     html = get(client, q="Werkstätten")
-    assert "<mark>Werkstätten</mark>" in html
+    assert "Beratung über Lärmschutz in <mark>Werkstätten</mark>." in html
+    assert "[&#x27;" not in html  # field values are text, not Python reprs
     assert "Im Anhang" not in html
 
 
