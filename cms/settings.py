@@ -171,3 +171,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Search for users (issue #4): attachment text hook and search page facets -------------
+# om_pages calls this function for each attached document (no import of the search app).
+OM_ATTACHMENT_TEXT_EXTRACTOR = "search.extraction.document_text"
+# Pages that own records: the "Fachgruppe / Gremium" facet of the search page.
+OM_SEARCH_OWNER_PAGE_TYPES = ["om_pages.FachgruppePage", "om_pages.GremiumPage"]
+# The date of a record (facet "Jahr", von/bis, sort by date); other pages use first_published_at.
+OM_SEARCH_DATE_FIELDS = {
+    "om_pages.ProtokollPage": "date",
+    "om_pages.VeranstaltungPage": "start",
+    "om_pages.JahresberichtPage": "year",
+}

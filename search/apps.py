@@ -8,3 +8,8 @@ class SearchConfig(AppConfig):
     label = "om_search"
     verbose_name = "Suche"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from search import signals
+
+        signals.connect()

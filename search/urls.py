@@ -4,4 +4,5 @@ from search import views
 
 urlpatterns = [
     path("suche/", views.search, name="search"),
+    path("api/suche/", views.api_search, name="search_api"),
 ]

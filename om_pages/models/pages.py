@@ -13,6 +13,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from om_pages.attachments import document_text
+
 
 class HomePage(Page):
     """The OM homepage: latest Protokolle and Produkte, links to the Fachgruppen list (R26)."""
@@ -284,10 +286,16 @@ class ProtokollPage(Page):
         index.SearchField("body"),
         index.SearchField("attendees"),
         index.RelatedFields(
-            "agenda_items", [index.SearchField("title"), index.SearchField("decision")]
+            "agenda_items", [index.SearchField("title"), index.SearchField("decision"),
+                             index.AutocompleteField("title"), index.AutocompleteField("decision")]
         ),
         index.FilterField("date"),
         index.FilterField("meeting_kind"),
+        # Issue #4: the text of attached PDF/DOCX/ODT files is found with the page; the
+        # autocomplete fields let the search page match prefixes (``arbeit*``).
+        index.SearchField("attachment_text"),
+        index.AutocompleteField("body"),
+        index.AutocompleteField("attachment_text"),
     ]
 
     parent_page_types = ["om_pages.FachgruppePage", "om_pages.GremiumPage"]
@@ -299,6 +307,13 @@ class ProtokollPage(Page):
 
     def attached_documents(self) -> list:
         return [item.document for item in self.documents.select_related("document")]
+
+    def attachment_text(self) -> str:
+        """Text of all attached documents for the search index (extracted once per file)."""
+        if getattr(self, "_attachment_text", None) is None:
+            texts = (document_text(document) for document in self.attached_documents())
+            self._attachment_text = "\n\n".join(text for text in texts if text)
+        return self._attachment_text
 
     def attendee_list(self) -> list[str]:
         return [line.strip() for line in self.attendees.splitlines() if line.strip()]

@@ -1,0 +1,51 @@
+"""Stored results of attachment text extraction and of legacy imports."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class ExtractedText(models.Model):
+    """Text of one file version, keyed by the SHA-256 of its bytes.
+
+    Re-indexing a page looks the text up here, so an unchanged file is never parsed twice.
+    A failed extraction is stored too (``ok=False``), so a broken file is not re-parsed on
+    every index run either; a newer ``extractor_version`` makes old rows stale.
+    """
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    file_type = models.CharField("Dateityp", max_length=16)
+    text = models.TextField("Text", blank=True)
+    ok = models.BooleanField("Erfolgreich", default=True)
+    error = models.CharField("Fehler", max_length=500, blank=True)
+    extractor_version = models.PositiveIntegerField("Version des Extraktors", default=1)
+    created_at = models.DateTimeField("Angelegt", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Extrahierter Text"
+        verbose_name_plural = "Extrahierte Texte"
+
+    def __str__(self) -> str:
+        return f"{self.file_type} {self.sha256[:12]}"
+
+
+class ImportedFile(models.Model):
+    """A legacy file brought in by ``import_protokolle``; its hash makes the import idempotent."""
+
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    source_name = models.CharField("Dateiname", max_length=255)
+    page = models.ForeignKey(
+        "wagtailcore.Page", verbose_name="Seite", on_delete=models.CASCADE, related_name="+"
+    )
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="Dokument", null=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    imported_at = models.DateTimeField("Importiert am", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Importierte Datei"
+        verbose_name_plural = "Importierte Dateien"
+
+    def __str__(self) -> str:
+        return self.source_name

@@ -1,0 +1,85 @@
+"""A small site for the search tests (much faster than the full demo)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pytest
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+
+from om_pages.demo.loader import ensure_home
+from om_pages.models import (
+    FachgruppenIndexPage,
+    FachgruppePage,
+    GremiumPage,
+    ProtokollDocument,
+    ProtokollPage,
+)
+from tests.search import files
+
+
+def attach(name: str, content: bytes):
+    Document = get_document_model()
+    document = Document(title=f"Anlage {name}")
+    document.file.save(name, ContentFile(content), save=False)
+    document.save()
+    return document
+
+
+def add_protokoll(parent, title: str, date: datetime.date, body: str = "",
+                  attachments: list[tuple[str, bytes]] = (), publish: bool = True) -> ProtokollPage:
+    page = ProtokollPage(title=title, slug=f"p-{ProtokollPage.objects.count() + 1}-{date:%Y%m%d}",
+                         date=date, body=f"<p>{body}</p>", live=publish)
+    page.documents = [ProtokollDocument(document=attach(name, content))
+                      for name, content in attachments]
+    parent.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return ProtokollPage.objects.get(pk=page.pk)
+
+
+@dataclass
+class SmallSite:
+    home: object
+    arbeitsschutz: FachgruppePage
+    digital: FachgruppePage
+    plenum: GremiumPage
+    protokolle: list[ProtokollPage] = field(default_factory=list)
+
+
+@pytest.fixture
+def small_site(db) -> SmallSite:
+    """Two Fachgruppen and the Plenum with Protokolle in 2024 and 2025, one PDF, one DOCX."""
+    home = ensure_home()
+    index = FachgruppenIndexPage(title="Fachgruppen", slug="fachgruppen")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    groups = []
+    for slug, title in [("arbeitsschutz", "Fachgruppe Arbeitsschutz"),
+                        ("digital", "Fachgruppe Digitalisierung")]:
+        group = FachgruppePage(title=title, slug=slug, topic_area=title.split()[-1])
+        index.add_child(instance=group)
+        group.save_revision().publish()
+        groups.append(group)
+    plenum = GremiumPage(title="Plenum", slug="plenum", kind="plenum")
+    home.add_child(instance=plenum)
+    plenum.save_revision().publish()
+    site = SmallSite(home, groups[0], groups[1], plenum)
+    site.protokolle = [
+        add_protokoll(groups[0], "Sitzung Lärmschutz", datetime.date(2024, 3, 5),
+                      "Beratung über Lärmschutz in Werkstätten.",
+                      [("laerm.pdf", files.make_pdf(["Messbericht Schallpegel Tischlerei",
+                                                    "Empfehlung Gehoerschutz"]))]),
+        add_protokoll(groups[0], "Sitzung Gefährdungsbeurteilung", datetime.date(2025, 6, 12),
+                      "Die Gefährdungsbeurteilung psychischer Belastung wird besprochen."),
+        add_protokoll(groups[1], "Sitzung Datenschutz", datetime.date(2025, 2, 20),
+                      "Datenschutz und Digitalisierung im Handwerk.",
+                      [("daten.docx", files.make_docx("Anlage Datenschutz", [
+                          "Checkliste Auftragsverarbeitung fuer Kleinbetriebe."]))]),
+        add_protokoll(plenum, "Plenum Frühjahr", datetime.date(2025, 4, 1),
+                      "Das Plenum beschließt die Checkliste Datenschutz."),
+    ]
+    return site
