@@ -29,6 +29,7 @@ from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 
+from om_pages.public import without_hidden_ancestors
 from search import highlight
 from search.extraction import document_text
 from search.query import Clause, ParsedQuery, PhraseTerm, Prefix, Term
@@ -217,8 +218,9 @@ def _dates(pages: list[dict]) -> dict[int, datetime.date | None]:
 def visible_rows(hits: list[tuple[int, float | None]], site: Site | None) -> list[Row]:
     """The hits that the database confirms as live and public, in hit order."""
     pks = [pk for pk, _ in hits]
-    pages = list(base_queryset(site).filter(pk__in=pks)
-                 .values("pk", "path", "content_type_id", "first_published_at"))
+    confirmed = base_queryset(site).filter(pk__in=pks)
+    confirmed = without_hidden_ancestors(confirmed, site.root_page if site else Page.get_first_root_node())
+    pages = list(confirmed.values("pk", "path", "content_type_id", "first_published_at"))
     by_pk = {page["pk"]: page for page in pages}
     dates = _dates(pages)
     owners = _owners(site)

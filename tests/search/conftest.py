@@ -50,6 +50,31 @@ class SmallSite:
     protokolle: list[ProtokollPage] = field(default_factory=list)
 
 
+@pytest.fixture(autouse=True)
+def without_demo_content(request):
+    """These tests count hits and cache rows exactly: start each from an empty site.
+
+    The session's demo content (tests/conftest.py) is removed inside the test's transaction,
+    so it is back for the next test after the rollback.
+    """
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames)
+    if not uses_db or "demo_home" in request.fixturenames:
+        yield
+        return
+    from wagtail.models import Page
+
+    from om_pages.models import HomePage
+    from search.models import ExtractedText, ImportedFile
+
+    home = HomePage.objects.first()
+    if home is not None:
+        Page.objects.filter(pk=home.pk).first().get_descendants().delete()
+    ExtractedText.objects.all().delete()
+    ImportedFile.objects.all().delete()
+    yield
+
+
 @pytest.fixture
 def small_site(db) -> SmallSite:
     """Two Fachgruppen and the Plenum with Protokolle in 2024 and 2025, one PDF, one DOCX."""

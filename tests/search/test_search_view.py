@@ -242,3 +242,12 @@ def test_text_of_a_document_in_a_restricted_collection_is_not_searchable(client,
     assert hit_titles(get(client, q="Offener")) == ["Öffentliches Protokoll"]
     html = get(client, q="Personalplanung")
     assert hit_titles(html) == [] and "Vertraulich" not in html
+
+
+def test_live_protokoll_under_unpublished_fachgruppe_is_not_found(client, small_site):
+    """A group still applying (R1) or unpublished keeps its records out of public search."""
+    add_protokoll(small_site.digital, "Verborgen", datetime.date(2025, 9, 4), "Nebelkerzenprotokoll")
+    assert hit_titles(get(client, q="Nebelkerzenprotokoll")) == ["Verborgen"]
+    # Wagtail's unpublish leaves the children live; only the group page goes offline.
+    Page.objects.filter(pk=small_site.digital.pk).update(live=False)
+    assert hit_titles(get(client, q="Nebelkerzenprotokoll")) == []
