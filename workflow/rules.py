@@ -127,8 +127,17 @@ def check_r5_two_contacts(fachgruppe: FachgruppePage) -> list[Finding]:
 
 
 def active_fachgruppen() -> Iterable[FachgruppePage]:
-    """Groups that hold a topic for R17: live Fachgruppen (the workflow narrows this further)."""
-    return FachgruppePage.objects.live()
+    """Groups that hold a topic for R17: live Fachgruppen, except those whose recognition was
+    refused, withdrawn (R22) or which dissolved (R21) — their topic is free again."""
+    from workflow.models import Kind, State, Vorgang
+
+    ended = Vorgang.objects.filter(
+        kind=Kind.ANERKENNUNG, state__in=[State.ABGELEHNT, State.ABERKANNT, State.AUFGELOEST]
+    ).exclude(page_id=None)
+    still_open = Vorgang.objects.filter(kind=Kind.ANERKENNUNG).exclude(
+        state__in=[State.ABGELEHNT, State.ABERKANNT, State.AUFGELOEST])
+    freed = ended.exclude(page_id__in=still_open.values("page_id")).values("page_id")
+    return FachgruppePage.objects.live().exclude(pk__in=freed)
 
 
 def check_r17_one_group_per_topic(

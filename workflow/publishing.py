@@ -1,0 +1,68 @@
+"""What was decided is what is published (R10, R11; DESIGN.md "Approval chains").
+
+Two layers, so that no path makes an undecided revision of a Produkt or Veranstaltung live:
+
+1. The permission tester of these page types answers ``can_publish()`` with *no* for every
+   user (also superusers): the editor's publish button, bulk publish, scheduling and the
+   revisions "revert and publish" all ask it. Publishing happens only through the
+   Redaktion's transition ``veroeffentlichen``, which publishes the pinned revision.
+2. A ``pre_save`` guard on the page rows refuses to store a live page whose live revision
+   is not the pinned revision of a decided Vorgang. Every publish in Wagtail ends in
+   ``page.save()`` after setting ``live_revision`` (``PublishRevisionAction``), so this also
+   covers ``revision.publish()`` in code, scheduled publishing and copying with "keep live".
+"""
+
+from __future__ import annotations
+
+from wagtail.actions.publish_page_revision import PublishPagePermissionError
+from wagtail.models import Page, PagePermissionTester
+
+from om_pages.models import ProduktPage, VeranstaltungPage
+
+GATED_PAGE_TYPES: tuple[type[Page], ...] = (ProduktPage, VeranstaltungPage)
+
+MESSAGE = ("Nur ein beschlossener Stand darf veröffentlicht werden (R10, R11): "
+           "die Redaktion veröffentlicht ihn über den Freigabe-Vorgang.")
+
+
+class DecidedRevisionPermissionTester(PagePermissionTester):
+    """Wagtail's tester, minus direct publishing and Wagtail's own moderation (one source of truth)."""
+
+    def can_publish(self) -> bool:
+        return False
+
+    def can_submit_for_moderation(self) -> bool:
+        return False
+
+    def can_unschedule(self) -> bool:
+        return self.user.is_active and self.user.is_superuser
+
+
+def gated_permissions_for_user(self, user) -> PagePermissionTester:
+    return DecidedRevisionPermissionTester(user, self)
+
+
+def install_permission_testers() -> None:
+    """Called from AppConfig.ready: om_pages knows nothing of the workflow (docs/architecture.md)."""
+    for model in GATED_PAGE_TYPES:
+        model.permissions_for_user = gated_permissions_for_user
+
+
+def approved_revision_ids(page_id: int) -> set[int]:
+    from workflow.models import APPROVED_STATES, Vorgang
+
+    return set(Vorgang.objects.filter(page_id=page_id, state__in=APPROVED_STATES)
+               .exclude(revision_id=None).values_list("revision_id", flat=True))
+
+
+def guard_live_revision(sender, instance, **kwargs) -> None:
+    """pre_save: a live gated page must show a decided revision, or the save is refused."""
+    if not instance.live:
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and not {"live", "live_revision", "live_revision_id"} & set(update_fields):
+        # e.g. save_revision() storing a new draft pointer: the live content is untouched
+        return
+    if instance.pk is not None and instance.live_revision_id in approved_revision_ids(instance.pk):
+        return
+    raise PublishPagePermissionError(MESSAGE)
