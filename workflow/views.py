@@ -23,6 +23,7 @@ from workflow.services import (
     current_vorgang,
     guard_findings,
     perform_transition,
+    possible_transitions,
 )
 
 
@@ -96,6 +97,9 @@ class VorgangInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["entries"] = self.object.entries().select_related("protokoll", "user")
+        current = current_vorgang(self.object.page) if self.object.page_id else None
+        context["steps"] = (possible_transitions(current, self.request.user)
+                            if current is not None and current.pk == self.object.pk else [])
         return context
 
 
