@@ -28,7 +28,7 @@ from om_pages.models import (
     VeranstaltungPage,
 )
 from workflow.models import CHECKLIST, FachgruppeZugang, Vorgang
-from workflow.permissions import BODY_GROUP_NAMES, Gremium
+from workflow.permissions import APPLICANTS_GROUP_NAME, BODY_GROUP_NAMES, Gremium
 from workflow.services import current_vorgang, perform_transition
 
 DEMO_PASSWORD = "om-demo-2026"  # noqa: S105 - stated in the README, demo only
@@ -215,6 +215,8 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> None:
         index.add_child(instance=page)
         page.save_revision()
         editor = ensure_editor(page, GROUP_EDITORS[slug]) if own_contact else admin
+        if own_contact:
+            editor.groups.add(Group.objects.get_or_create(name=APPLICANTS_GROUP_NAME)[0])
         vorgang = current_vorgang(page)
         vorgang.save()
         run_path(vorgang, paths[state], actors, editor)

@@ -157,11 +157,15 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         """The content under review: the pinned revision, or the page's latest draft before."""
         if self.revision_id is not None and self.state != S.ENTWURF:
             return self.revision.as_object()
-        return self.page.specific.get_latest_revision_as_object()
+        from wagtail.models import Page
+
+        return Page.objects.get(pk=self.page_id).specific.get_latest_revision_as_object()
 
     def pin_revision(self) -> None:
         """Record the revision being submitted: what is decided is what is published."""
-        page = self.page.specific
+        from wagtail.models import Page
+
+        page = Page.objects.get(pk=self.page_id).specific
         revision = page.latest_revision or page.save_revision()
         self.revision = revision
 

@@ -28,6 +28,10 @@ BODY_GROUP_NAMES: dict[str, str] = {
 }
 
 
+#: Contact persons of applicant groups: admin login only (migration 0002_body_groups).
+APPLICANTS_GROUP_NAME = "Antragstellende"
+
+
 def _active(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

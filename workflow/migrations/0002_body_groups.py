@@ -3,6 +3,9 @@
 from django.db import migrations
 
 BODIES = ["Leitungskreis", "AG Transfer", "Plenum", "Redaktion"]
+#: Contact persons of groups that apply for recognition: admin login only, no page permissions,
+#: so they can submit the application (R1) before their group has its own access (R19).
+APPLICANTS = "Antragstellende"
 
 
 def create_body_groups(apps, schema_editor):
@@ -10,7 +13,7 @@ def create_body_groups(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     access_admin = Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin").first()
-    for name in BODIES:
+    for name in BODIES + [APPLICANTS]:
         group, _ = Group.objects.get_or_create(name=name)
         if access_admin is not None:
             group.permissions.add(access_admin)
