@@ -16,7 +16,9 @@ class WorkflowConfig(AppConfig):
         from workflow import demo, publishing, records
 
         post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
-        for model in publishing.GATED_PAGE_TYPES:
+        from wagtail.models import Page
+
+        for model in (*publishing.GATED_PAGE_TYPES, Page):  # Page: saves via a plain Page instance
             pre_save.connect(publishing.guard_live_revision, sender=model,
                              dispatch_uid=f"workflow.guard.{model.__name__}")
         publishing.install_permission_testers()

@@ -55,9 +55,21 @@ def approved_revision_ids(page_id: int) -> set[int]:
                .exclude(revision_id=None).values_list("revision_id", flat=True))
 
 
+def is_gated(instance) -> bool:
+    """A Produkt or Veranstaltung, also when saved through a plain ``Page`` instance."""
+    if isinstance(instance, GATED_PAGE_TYPES):
+        return True
+    if not isinstance(instance, Page) or instance.content_type_id is None:
+        return False
+    from django.contrib.contenttypes.models import ContentType
+
+    gated = ContentType.objects.get_for_models(*GATED_PAGE_TYPES).values()
+    return instance.content_type_id in {ct.pk for ct in gated}
+
+
 def guard_live_revision(sender, instance, **kwargs) -> None:
     """pre_save: a live gated page must show a decided revision, or the save is refused."""
-    if not instance.live:
+    if not instance.live or not is_gated(instance):
         return
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and not {"live", "live_revision", "live_revision_id"} & set(update_fields):

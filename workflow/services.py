@@ -57,12 +57,11 @@ def current_vorgang(page) -> Vorgang | None:
     if kind is None:
         return None
     latest = Vorgang.objects.filter(kind=kind, page=page).order_by("-created_at", "-pk").first()
-    keeps_going = kind == Kind.ANERKENNUNG and latest is not None and latest.state in (
-        "anerkannt", "aberkennung_vorgeschlagen")
-    if latest is not None and (latest.state not in FINAL_STATES or keeps_going):
+    if latest is not None and latest.state not in FINAL_STATES:
         return latest
     if kind == Kind.ANERKENNUNG and latest is not None and latest.state != "abgelehnt":
-        return latest  # aberkannt / aufgeloest: the record ends here
+        return latest  # aberkannt / aufgeloest: the group's record ends here
+    # nothing open: a new application (after a refusal) or a new decision (after publishing)
     return MACHINES[kind](page=page, page_title=page.title)
 
 

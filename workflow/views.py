@@ -37,8 +37,7 @@ def transition_view(request, page_id: int, name: str):
     if meta is None:
         raise Http404("Unbekannter Schritt.")
     method_meta = getattr(type(vorgang), name)._django_fsm
-    if not method_meta.has_transition_perm(vorgang, vorgang.state, request.user) \
-            and method_meta.has_transition(vorgang.state):
+    if not meta.has_perm(vorgang, request.user):  # the step's permission, whatever the state
         raise PermissionDenied(f"Sie dürfen den Schritt „{meta.custom['label']}“ nicht ausführen.")
     errors: list[str] = []
     if not method_meta.has_transition(vorgang.state):

@@ -150,3 +150,34 @@ def test_protokoll_must_be_of_the_deciding_body(demo_home):
     data["protokoll"] = protokoll("ag_transfer")
     with pytest.raises(TransitionError, match="kein Protokoll der Plenum"):
         perform_transition(vorgang, "plenum_beschliessen", user("plenum"), **data)
+
+
+@pytest.mark.django_db
+def test_r17_topic_of_a_withdrawn_group_is_free_again(demo_home):
+    """R17 with R22: a group whose name was withdrawn holds no topic any more."""
+    page, editor = applicant(demo_home)
+    submit_draft(page, topic_area="Gefährdungsbeurteilung", title="Fachgruppe Gefährdungsbeurteilung Neu")
+    vorgang = make_vorgang("anerkennung", "entwurf", page=page)
+    with pytest.raises(TransitionError, match="R17"):
+        perform_transition(vorgang, "beantragen", editor)
+    make_vorgang("anerkennung", "aberkannt",
+                 page=FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung"))
+    perform_transition(vorgang, "beantragen", editor)
+    assert vorgang.state == "beim_leitungskreis"
+
+
+@pytest.mark.django_db
+def test_bad_input_gives_german_errors_not_500(demo_home, client):
+    vorgang = make_vorgang("produkt", "im_plenum")
+    client.force_login(user("plenum"))
+    url = f"/admin/freigabe/{vorgang.page_id}/plenum_beschliessen/"
+    response = client.post(url, {"protokoll": "999999", "votes_yes": "viele", "votes_no": "-1"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Bitte ein Protokoll dieses Gremiums wählen." in html
+    assert "Bitte eine ganze Zahl angeben." in html
+    assert "Bitte die Zahl der Enthaltungen angeben." in html
+    assert client.get(f"/admin/freigabe/{vorgang.page_id}/gibt_es_nicht/").status_code == 404
+    protokoll = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung").get_children().first()
+    assert client.get(f"/admin/freigabe/{protokoll.pk}/einreichen/").status_code == 404
+    assert client.get("/admin/freigabe/99999999/einreichen/").status_code == 404

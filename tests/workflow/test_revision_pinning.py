@@ -75,6 +75,17 @@ def test_revision_publish_in_code_is_refused(produkt):
 
 
 @pytest.mark.django_db
+def test_publishing_through_a_plain_page_instance_is_refused(produkt):
+    from wagtail.models import Page
+
+    page = Page.objects.get(pk=produkt.pk)
+    page.live, page.live_revision = True, produkt.latest_revision
+    with pytest.raises(PermissionDenied):
+        page.save()
+    assert not live(produkt)
+
+
+@pytest.mark.django_db
 def test_page_created_live_in_code_is_refused(demo_home):
     fachgruppe = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung")
     with pytest.raises(PermissionDenied):
