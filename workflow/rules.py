@@ -127,17 +127,18 @@ def check_r5_two_contacts(fachgruppe: FachgruppePage) -> list[Finding]:
 
 
 def active_fachgruppen() -> Iterable[FachgruppePage]:
-    """Groups that hold a topic for R17: live Fachgruppen, except those whose recognition was
-    refused, withdrawn (R22) or which dissolved (R21) — their topic is free again."""
+    """Groups that hold a topic for R17: live Fachgruppen, except those whose latest recognition
+    was refused, withdrawn (R22) or which dissolved (R21) — their topic is free again."""
+    from django.db.models import OuterRef, Q, Subquery
+
     from workflow.models import Kind, State, Vorgang
 
-    ended = Vorgang.objects.filter(
-        kind=Kind.ANERKENNUNG, state__in=[State.ABGELEHNT, State.ABERKANNT, State.AUFGELOEST]
-    ).exclude(page_id=None)
-    still_open = Vorgang.objects.filter(kind=Kind.ANERKENNUNG).exclude(
-        state__in=[State.ABGELEHNT, State.ABERKANNT, State.AUFGELOEST])
-    freed = ended.exclude(page_id__in=still_open.values("page_id")).values("page_id")
-    return FachgruppePage.objects.live().exclude(pk__in=freed)
+    ended = {State.ABGELEHNT, State.ABERKANNT, State.AUFGELOEST}
+    latest = (Vorgang.objects.filter(kind=Kind.ANERKENNUNG, page_id=OuterRef("pk"))
+              .order_by("-created_at", "-pk").values("state")[:1])
+    return (FachgruppePage.objects.live().annotate(anerkennung_state=Subquery(latest))
+            .filter(Q(anerkennung_state__isnull=True)
+                    | Q(anerkennung_state__in=[s for s in State if s not in ended])))
 
 
 def check_r17_one_group_per_topic(
