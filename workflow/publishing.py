@@ -72,9 +72,48 @@ def guard_live_revision(sender, instance, **kwargs) -> None:
     if not instance.live or not is_gated(instance):
         return
     update_fields = kwargs.get("update_fields")
-    if update_fields is not None and not {"live", "live_revision", "live_revision_id"} & set(update_fields):
-        # e.g. save_revision() storing a new draft pointer: the live content is untouched
-        return
-    if instance.pk is not None and instance.live_revision_id in approved_revision_ids(instance.pk):
-        return
-    raise PublishPagePermissionError(MESSAGE)
+    # save_revision() stores draft pointers with update_fields from an object rebuilt from the
+    # draft's JSON (stale live_revision): only a save that writes live/live_revision publishes.
+    if writes_live(update_fields) and (
+            instance.pk is None or instance.live_revision_id not in approved_revision_ids(instance.pk)):
+        raise PublishPagePermissionError(MESSAGE)
+    changed = changed_live_content(instance, update_fields)
+    if changed:
+        raise PublishPagePermissionError(
+            "Der veröffentlichte Inhalt eines Produkts oder einer Veranstaltung ändert sich nur "
+            "durch einen neuen Beschluss (R10, R11); bitte als Entwurf speichern. "
+            f"Geändert: {', '.join(changed)}.")
+
+
+LIVE_FIELDS = {"live", "live_revision", "live_revision_id"}
+
+
+def writes_live(update_fields) -> bool:
+    return update_fields is None or bool(LIVE_FIELDS & set(update_fields))
+
+
+#: Page fields that are content (the rest is tree, revision and publishing bookkeeping).
+PAGE_CONTENT_FIELDS = ("title", "slug", "seo_title", "search_description")
+
+
+def changed_live_content(instance, update_fields) -> list[str]:
+    """Content fields of a live gated page that differ from what is live in the database.
+
+    A save that keeps the decided live revision must not change the live content directly
+    (e.g. ``page.summary = ...; page.save()`` in a shell): edits go into revisions.
+    """
+    model = type(instance) if isinstance(instance, GATED_PAGE_TYPES) else Page
+    names = list(PAGE_CONTENT_FIELDS) + [
+        f.attname for f in model._meta.concrete_fields
+        if model is not Page and f.model is model and not f.primary_key
+    ]
+    if update_fields is not None:
+        names = [n for n in names if n in set(update_fields) or n.removesuffix("_id") in set(update_fields)]
+    if not names:
+        return []
+    stored = model.objects.filter(pk=instance.pk).values("live_revision_id", *names).first()
+    if stored is None:
+        return []
+    if writes_live(update_fields) and stored["live_revision_id"] != instance.live_revision_id:
+        return []  # publishing another decided revision: its content comes from that revision
+    return [n for n in names if getattr(instance, n) != stored[n]]

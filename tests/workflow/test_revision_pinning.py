@@ -141,3 +141,28 @@ def test_a_new_decision_is_needed_to_publish_an_edit(produkt):
     assert vorgang.revision_id == newer.pk
     page = ProduktPage.objects.get(pk=produkt.pk)
     assert page.live_revision_id == newer.pk and page.summary == "Zweite Auflage"
+
+
+@pytest.mark.django_db
+def test_direct_save_cannot_change_live_content(produkt):
+    decide(produkt, until="veroeffentlicht")
+    page = ProduktPage.objects.get(pk=produkt.pk)
+    page.summary = "Am Beschluss vorbei geändert"
+    with pytest.raises(PermissionDenied, match="summary"):
+        page.save()
+    page = ProduktPage.objects.get(pk=produkt.pk)
+    page.title = "Neuer Titel"
+    with pytest.raises(PermissionDenied, match="title"):
+        page.save(update_fields=["title"])
+    assert ProduktPage.objects.get(pk=produkt.pk).summary == "Beschlossene Fassung"
+
+
+@pytest.mark.django_db
+def test_moving_a_decided_produkt_keeps_it_live(produkt, admin_client):
+    """Bookkeeping saves (move, draft pointers) of a live decided page still work."""
+    decide(produkt, until="veroeffentlicht")
+    target = FachgruppePage.objects.get(slug="digitalisierung")
+    response = admin_client.post(f"/admin/pages/{produkt.pk}/move/{target.pk}/confirm/")
+    assert response.status_code == 302
+    page = ProduktPage.objects.get(pk=produkt.pk)
+    assert page.live and page.get_parent().pk == target.pk
