@@ -21,6 +21,7 @@ ROLES = {
 }
 #: actor of a transition → roles allowed (superusers act for every body)
 ALLOWED = {
+    "nobody": {"superuser"},
     "fachgruppe": {"eigene_fachgruppe", "superuser"},
     "ag_transfer": {"ag_transfer", "superuser"},
     "plenum": {"plenum", "superuser"},
@@ -35,12 +36,45 @@ SUBJECTS = {
 }
 
 
+#: The specification (issue 3, R1, R10, R11, R21, R22), written out independently of the code:
+#: who records each step. The matrix test fails if the code's permissions differ.
+SPEC = {
+    ("anerkennung", "beantragen"): "fachgruppe",
+    ("anerkennung", "lk_weiterleiten"): "leitungskreis",
+    ("anerkennung", "lk_zurueckverweisen"): "leitungskreis",
+    ("anerkennung", "ag_vorschlagen"): "ag_transfer",
+    ("anerkennung", "ag_zurueckverweisen"): "ag_transfer",
+    ("anerkennung", "plenum_anerkennen"): "plenum",
+    ("anerkennung", "plenum_ablehnen"): "plenum",
+    ("anerkennung", "aberkennung_vorschlagen"): "leitungskreis",
+    ("anerkennung", "plenum_aberkennen"): "plenum",
+    ("anerkennung", "plenum_aberkennung_ablehnen"): "plenum",
+    ("anerkennung", "aufloesung_bekanntgeben"): "ag_transfer",
+    ("produkt", "einreichen"): "fachgruppe",
+    ("produkt", "ag_zustimmen"): "ag_transfer",
+    ("produkt", "ag_ablehnen"): "ag_transfer",
+    ("produkt", "plenum_beschliessen"): "plenum",
+    ("produkt", "plenum_ablehnen"): "plenum",
+    ("produkt", "veroeffentlichen"): "redaktion",
+    ("produkt", "zurueckziehen"): "fachgruppe",
+    ("veranstaltung", "einreichen"): "fachgruppe",
+    ("veranstaltung", "ohne_zustimmung_freigeben"): "fachgruppe",
+    ("veranstaltung", "ag_zustimmen"): "ag_transfer",
+    ("veranstaltung", "ag_an_plenum_verweisen"): "ag_transfer",
+    ("veranstaltung", "ag_ablehnen"): "ag_transfer",
+    ("veranstaltung", "plenum_zustimmen"): "plenum",
+    ("veranstaltung", "plenum_ablehnen"): "plenum",
+    ("veranstaltung", "veroeffentlichen"): "redaktion",
+    ("veranstaltung", "zurueckziehen"): "fachgruppe",
+}
+
+
 def all_transitions() -> list[tuple[str, str, str, str]]:
-    """(kind, name, first source, actor) for every transition of every machine."""
+    """(kind, name, first source, actor from SPEC) for every transition of every machine."""
     result = []
     for kind, machine in MACHINES.items():
         for t in machine.transitions():
-            result.append((kind, t.name, t.source, t.custom["actor"]))
+            result.append((kind, t.name, t.source, SPEC.get((kind, t.name), "nobody")))
     return result
 
 

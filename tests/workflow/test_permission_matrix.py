@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from tests.workflow.conftest import (
     ALLOWED,
     ROLES,
+    SPEC,
     all_transitions,
     complete_decision,
     form_data,
@@ -18,6 +19,12 @@ from tests.workflow.conftest import (
 )
 from workflow.models import Eintrag, Vorgang
 from workflow.services import perform_transition
+
+
+def test_every_step_is_specified():
+    """A new step needs a line in SPEC, so it cannot slip past the matrix."""
+    assert {(kind, name) for kind, name, _, _ in all_transitions()} == set(SPEC)
+
 
 CASES = [(kind, name, source, actor, role)
          for kind, name, source, actor in all_transitions() for role in ROLES]
