@@ -2,8 +2,24 @@ from django.apps import AppConfig
 
 
 class WorkflowConfig(AppConfig):
-    """Approval chains of the OM (R1, R10, R11, R21, R22): filled by the workflow issue."""
+    """Approval chains of the OM (R1, R10, R11, R19, R21, R22): machines, guards, record, access."""
 
     name = "workflow"
     verbose_name = "Freigabeverfahren"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_save
+        from django_fsm.signals import post_transition
+
+        from om_pages.signals import demo_content_loaded
+        from workflow import demo, publishing, records
+
+        post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
+        from wagtail.models import Page
+
+        for model in (*publishing.GATED_PAGE_TYPES, Page):  # Page: saves via a plain Page instance
+            pre_save.connect(publishing.guard_live_revision, sender=model,
+                             dispatch_uid=f"workflow.guard.{model.__name__}")
+        publishing.install_permission_testers()
+        demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

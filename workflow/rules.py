@@ -127,8 +127,18 @@ def check_r5_two_contacts(fachgruppe: FachgruppePage) -> list[Finding]:
 
 
 def active_fachgruppen() -> Iterable[FachgruppePage]:
-    """Groups that hold a topic for R17: live Fachgruppen (the workflow narrows this further)."""
-    return FachgruppePage.objects.live()
+    """Groups that hold a topic for R17: live Fachgruppen, except those whose latest recognition
+    was refused, withdrawn (R22) or which dissolved (R21) — their topic is free again."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    from workflow.models import Kind, State, Vorgang
+
+    ended = {State.ABGELEHNT, State.ABERKANNT, State.AUFGELOEST}
+    latest = (Vorgang.objects.filter(kind=Kind.ANERKENNUNG, page_id=OuterRef("pk"))
+              .order_by("-created_at", "-pk").values("state")[:1])
+    return (FachgruppePage.objects.live().annotate(anerkennung_state=Subquery(latest))
+            .filter(Q(anerkennung_state__isnull=True)
+                    | Q(anerkennung_state__in=[s for s in State if s not in ended])))
 
 
 def check_r17_one_group_per_topic(

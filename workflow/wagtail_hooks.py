@@ -1,1 +1,68 @@
-from workflow import compliance_hooks  # noqa: F401
+"""Admin integration with Wagtail's own means (issue 3): action menu, listing, panel, history."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+
+from workflow import compliance_hooks  # noqa: F401 - the Kriterien-Check registers itself
+from workflow.publishing import GATED_PAGE_TYPES
+from workflow.records import LOG_ACTION, VorgangLogFormatter
+from workflow.services import current_vorgang, kind_for_page, possible_transitions
+from workflow.views import VorgangViewSet, ZurEntscheidungPanel, admin_urls
+
+
+class TransitionMenuItem(ActionMenuItem):
+    """A link in the editor's action menu to the form of one step the user may take."""
+
+    icon_name = "tasks"
+
+    def __init__(self, page, transition, order: int) -> None:
+        super().__init__(order=order)
+        self.page = page
+        self.transition = transition
+        self.name = f"action-workflow-{transition.name}"
+        self.label = transition.custom.get("label", transition.name)
+
+    def is_shown(self, context) -> bool:
+        return True
+
+    def get_url(self, parent_context) -> str:
+        return reverse("workflow_transition", args=(self.page.pk, self.transition.name))
+
+
+@hooks.register("construct_page_action_menu")
+def add_transition_items(menu_items, request, context):
+    page = context.get("page")
+    if context.get("view") != "edit" or page is None:
+        return
+    page = page.specific
+    if isinstance(page, GATED_PAGE_TYPES):
+        # Wagtail's own moderation is not used for these page types (one source of truth).
+        menu_items[:] = [item for item in menu_items if item.name != "action-submit"]
+    if kind_for_page(page) is None:
+        return
+    vorgang = current_vorgang(page)
+    for i, transition in enumerate(possible_transitions(vorgang, request.user)):
+        menu_items.append(TransitionMenuItem(page, transition, order=200 + i))
+
+
+@hooks.register("register_admin_urls")
+def register_workflow_urls():
+    return admin_urls()
+
+
+@hooks.register("register_admin_viewset")
+def register_vorgang_viewset():
+    return VorgangViewSet()
+
+
+@hooks.register("construct_homepage_panels")
+def add_zur_entscheidung_panel(request, panels):
+    panels.append(ZurEntscheidungPanel(request))
+
+
+@hooks.register("register_log_actions")
+def register_vorgang_log_action(actions):
+    actions.register_action(LOG_ACTION)(VorgangLogFormatter)

@@ -39,14 +39,20 @@ DEMO_ADMIN_PASSWORD = "om-demo-2026"  # noqa: S105 - stated in the README, demo 
 Log = Callable[[str], None]
 
 
-def ensure_child(parent: Page, model: type[Page], slug: str, **fields) -> Page:
-    """Return the live child page ``slug`` of ``parent``, creating and publishing it once."""
+def ensure_child(parent: Page, model: type[Page], slug: str, publish: bool = True, **fields) -> Page:
+    """Return the child page ``slug`` of ``parent``, creating it once (published unless told not).
+
+    Produkte and Veranstaltungen are created as drafts: only a decision makes them live
+    (R10, R11); the workflow's demo takes them through their approval chains.
+    """
     existing = model.objects.child_of(parent).filter(slug=slug).first()
     if existing is not None:
         return existing
-    page = model(slug=slug, **fields)
+    page = model(slug=slug, live=publish, **fields)
     parent.add_child(instance=page)
-    page.save_revision().publish()
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
     return page
 
 
@@ -202,13 +208,13 @@ def ensure_fachgruppe(index: FachgruppenIndexPage, spec: dict, people: dict[str,
             )
             meeting += 1
     for title, kind in spec["produkte"]:
-        ensure_child(fachgruppe, ProduktPage, _slug(title), title=title, kind=kind,
+        ensure_child(fachgruppe, ProduktPage, _slug(title), publish=False, title=title, kind=kind,
                      summary=f"{title} der {spec['title']}.",
                      body=f"<p>{title}: entwickelt und erprobt mit Partnern der Fachgruppe.</p>")
     for offset, (title, kind) in enumerate(spec["veranstaltungen"], start=1):
         start = (timezone.now() + datetime.timedelta(days=30 * offset)).replace(
             hour=10, minute=0, second=0, microsecond=0)
-        ensure_child(fachgruppe, VeranstaltungPage, _slug(title), title=title, kind=kind,
+        ensure_child(fachgruppe, VeranstaltungPage, _slug(title), publish=False, title=title, kind=kind,
                      start=start, end=start + datetime.timedelta(hours=6), location="Köln",
                      summary=f"{title} der {spec['title']}.")
     for relative_year in spec["report_years"]:

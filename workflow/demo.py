@@ -1,0 +1,282 @@
+"""Demo Vorgänge in every state, the body members and the Fachgruppen's editors (README).
+
+Connected to ``om_pages.signals.demo_content_loaded``. Idempotent: users and groups are
+found by name; a page that already has a Vorgang is left alone. Every step goes through
+``perform_transition`` with the demo user of the acting body, so the demo record is real.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from wagtail.models import GroupPagePermission
+
+from om_pages.models import (
+    FachgruppeMember,
+    FachgruppenIndexPage,
+    FachgruppePage,
+    GremiumPage,
+    Organisation,
+    Person,
+    ProduktKind,
+    ProduktPage,
+    ProtokollPage,
+    VeranstaltungKind,
+    VeranstaltungPage,
+)
+from workflow.models import CHECKLIST, FachgruppeZugang, Vorgang
+from workflow.permissions import APPLICANTS_GROUP_NAME, BODY_GROUP_NAMES, Gremium
+from workflow.services import current_vorgang, perform_transition
+
+DEMO_PASSWORD = "om-demo-2026"  # noqa: S105 - stated in the README, demo only
+
+#: username → (first name, last name, body)
+BODY_USERS = {
+    "leitungskreis": ("Lena", "Leitung", Gremium.LEITUNGSKREIS),
+    "agtransfer": ("Arne", "Transfer", Gremium.AG_TRANSFER),
+    "plenum": ("Paula", "Plenum", Gremium.PLENUM),
+    "redaktion": ("Rita", "Redaktion", Gremium.REDAKTION),
+}
+#: Fachgruppe slug → editor username (linked to the group's Koordination, R5)
+GROUP_EDITORS = {
+    "gefaehrdungsbeurteilung": "fg-gefaehrdung",
+    "digitalisierung": "fg-digitalisierung",
+    "fachkraeftesicherung": "fg-fachkraefte",
+    "nachhaltigkeit": "fg-nachhaltigkeit",
+}
+ALL_CONFIRMED = dict.fromkeys(CHECKLIST, True)
+
+#: Applicant groups (drafts) for the other Anerkennung states: slug, title, topic, final state
+APPLICANTS = [
+    ("nachhaltigkeit", "Fachgruppe Nachhaltigkeit im Mittelstand", "Nachhaltigkeit", "entwurf"),
+    ("unternehmensnachfolge", "Fachgruppe Unternehmensnachfolge", "Unternehmensnachfolge",
+     "beim_leitungskreis"),
+    ("gesundheitsmanagement", "Fachgruppe Betriebliches Gesundheitsmanagement",
+     "Gesundheitsmanagement", "in_ag_transfer"),
+    ("arbeitszeit", "Fachgruppe Arbeitszeitgestaltung", "Arbeitszeitgestaltung", "im_plenum"),
+    ("vertrieb", "Fachgruppe Vertriebsnetzwerke", "Vertriebsnetzwerke", "abgelehnt"),
+    ("innovation", "Fachgruppe Innovationsmanagement", "Innovationsmanagement",
+     "aberkennung_vorgeschlagen"),
+    ("energie", "Fachgruppe Energieeffizienz", "Energieeffizienz", "aberkannt"),
+    ("qualitaet", "Fachgruppe Qualitätsmanagement", "Qualitätsmanagement", "aufgeloest"),
+]
+APPLICANT_MEMBERS = ["IHK Rhein-Neckar", "RKW Kompetenzzentrum", "Zentralverband des Deutschen Handwerks",
+                     "DGB-Bildungswerk"]
+
+#: Produkt/Veranstaltung title → path of steps (the last step gives the demo state)
+PRODUKT_PATHS = {
+    "Checkliste psychische Belastung": ["einreichen", "ag_zustimmen", "plenum_beschliessen",
+                                        "veroeffentlichen"],
+    "Leitfaden Gefährdungsbeurteilung im Handwerk": ["einreichen", "ag_zustimmen"],
+    "Praxisstandard Digitalisierung": ["einreichen", "ag_zustimmen", "plenum_beschliessen",
+                                       "veroeffentlichen"],
+    "Checkliste IT-Sicherheit für Kleinbetriebe": ["einreichen"],
+    "Instrument Personalplanung": ["einreichen", "ag_zustimmen", "plenum_beschliessen"],
+    "Leitfaden Ausbildungsmarketing": ["einreichen", "ag_ablehnen"],
+    "Konzept Mentoring für Quereinsteiger": ["einreichen", "zurueckziehen"],
+}
+VERANSTALTUNG_PATHS = {
+    "Praxisseminar Gefährdungsbeurteilung": ["einreichen", "ag_an_plenum_verweisen",
+                                             "plenum_zustimmen", "veroeffentlichen"],
+    "Erprobungsworkshop Checkliste": ["ohne_zustimmung_freigeben", "veroeffentlichen"],
+    "Fachtag Digitale Arbeitswelt": ["einreichen"],
+    "Regionalkonferenz Fachkräfte": ["einreichen", "ag_zustimmen"],
+    "Webinar Künstliche Intelligenz im Betrieb": ["einreichen", "ag_an_plenum_verweisen"],
+    "Infoabend Ausbildung": [],
+    "Messestand Fachkräfte": ["einreichen", "zurueckziehen"],
+}
+#: extra drafts created here: (Fachgruppe slug, model, title, kind)
+EXTRA_PAGES = [
+    ("fachkraeftesicherung", ProduktPage, "Leitfaden Ausbildungsmarketing", ProduktKind.LEITFADEN),
+    ("fachkraeftesicherung", ProduktPage, "Konzept Mentoring für Quereinsteiger", ProduktKind.KONZEPT),
+    ("digitalisierung", VeranstaltungPage, "Webinar Künstliche Intelligenz im Betrieb",
+     VeranstaltungKind.SEMINAR),
+    ("fachkraeftesicherung", VeranstaltungPage, "Infoabend Ausbildung", VeranstaltungKind.ANGEBOT),
+    ("fachkraeftesicherung", VeranstaltungPage, "Messestand Fachkräfte", VeranstaltungKind.ANGEBOT),
+]
+
+
+def ensure_user(username: str, first: str, last: str, groups: list[Group]):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User.objects.create_user(username, f"{username}@example.org", DEMO_PASSWORD,
+                                        first_name=first, last_name=last)
+    user.groups.add(*groups)
+    return user
+
+
+def ensure_body_users(home) -> dict[str, object]:
+    users = {}
+    for username, (first, last, body) in BODY_USERS.items():
+        group, _ = Group.objects.get_or_create(name=BODY_GROUP_NAMES[body])
+        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
+                                                     codename="access_admin"))
+        users[body] = ensure_user(username, first, last, [group])
+    # The Redaktion edits and publishes the homepage's other pages (not Produkte/Veranstaltungen:
+    # those only through the decided revision, workflow.publishing).
+    redaktion = Group.objects.get(name=BODY_GROUP_NAMES[Gremium.REDAKTION])
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=redaktion, page=home,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename))
+    return users
+
+
+def protokoll_of(kind: str) -> ProtokollPage:
+    gremium = GremiumPage.objects.get(kind=kind)
+    return ProtokollPage.objects.child_of(gremium).order_by("-date").first()
+
+
+def decision_for(vorgang, name: str) -> dict:
+    """Complete demo decision data for a step (Protokoll, votes, checklist, reasons)."""
+    custom = type(vorgang).transition_meta(name).custom
+    data: dict = {"comment": ""}
+    if custom.get("protokoll"):
+        data["protokoll"] = protokoll_of(custom["protokoll"])
+    if custom.get("votes"):
+        data["votes"] = (24, 2, 3) if custom.get("approves") else (4, 19, 2)
+    if custom.get("checklist"):
+        data["checklist"] = ALL_CONFIRMED
+    if custom.get("reasons"):
+        data["comment"] = {
+            "ag_ablehnen": "Der Leitfaden wirbt für ein kommerzielles Seminarangebot (R8); bitte "
+                           "die Hinweise auf Anbieter streichen.",
+            "zurueckziehen": "Die Fachgruppe verfolgt das Vorhaben nicht weiter.",
+            "plenum_ablehnen": "Das Thema ist zu eng gefasst und überschneidet sich mit Angeboten "
+                               "der Partner (R9, R17).",
+            "aberkennung_vorschlagen": "Die Fachgruppe wirbt wiederholt für Produkte eines "
+                                       "Mitglieds (R8).",
+            "plenum_aberkennen": "Verstöße gegen R8 trotz Ermahnung durch den Leitungskreis.",
+        }.get(name, "Begründung siehe Protokoll.")
+    return data
+
+
+def run_path(vorgang, path: list[str], actors: dict[str, object], group_user) -> None:
+    for name in path:
+        actor = type(vorgang).transition_meta(name).custom["actor"]
+        user = group_user if actor == Gremium.FACHGRUPPE else actors[actor]
+        perform_transition(vorgang, name, user, notify=False, **decision_for(vorgang, name))
+
+
+def ensure_editor(fachgruppe: FachgruppePage, username: str):
+    """The group's demo editor: its Koordination's CMS account (R5, R19)."""
+    user = ensure_user(username, fachgruppe.koordination.first_name,
+                       fachgruppe.koordination.last_name, [])
+    if fachgruppe.koordination.user_id is None:
+        Person.objects.filter(pk=fachgruppe.koordination_id).update(user=user)
+    return user
+
+
+def join_group(user, fachgruppe) -> None:
+    zugang = FachgruppeZugang.objects.filter(fachgruppe=fachgruppe).first()
+    if zugang is not None and zugang.group is not None:
+        user.groups.add(zugang.group)
+
+
+def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> None:
+    organisations = [Organisation.objects.get(name=name) for name in APPLICANT_MEMBERS]
+    lange, _ = Person.objects.get_or_create(
+        first_name="Petra", last_name="Lange",
+        defaults={"email": "p.lange@example.org", "organisation": organisations[0]})
+    vogel, _ = Person.objects.get_or_create(
+        first_name="Stefan", last_name="Vogel",
+        defaults={"email": "s.vogel@example.org", "organisation": organisations[1]})
+    albrecht, _ = Person.objects.get_or_create(
+        first_name="Nina", last_name="Albrecht",
+        defaults={"email": "n.albrecht@example.org", "organisation": organisations[2]})
+    paths = {
+        "entwurf": [], "beim_leitungskreis": ["beantragen"],
+        "in_ag_transfer": ["beantragen", "lk_weiterleiten"],
+        "im_plenum": ["beantragen", "lk_weiterleiten", "ag_vorschlagen"],
+        "abgelehnt": ["beantragen", "lk_weiterleiten", "ag_vorschlagen", "plenum_ablehnen"],
+        "anerkannt": ["beantragen", "lk_weiterleiten", "ag_vorschlagen", "plenum_anerkennen"],
+    }
+    paths["aberkennung_vorgeschlagen"] = paths["anerkannt"] + ["aberkennung_vorschlagen"]
+    paths["aberkannt"] = paths["aberkennung_vorgeschlagen"] + ["plenum_aberkennen"]
+    paths["aufgeloest"] = paths["anerkannt"] + ["aufloesung_bekanntgeben"]
+    admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    for slug, title, topic, state in APPLICANTS:
+        if FachgruppePage.objects.child_of(index).filter(slug=slug).exists():
+            continue
+        own_contact = slug == "nachhaltigkeit"
+        page = FachgruppePage(
+            slug=slug, title=title, topic_area=topic, live=False,
+            summary=f"Antrag auf Anerkennung als Fachgruppe zum Thema {topic}.",
+            goals=f"<p>Wissen und Instrumente zum Thema {topic} für KMU bündeln.</p>",
+            approach="<p>Zwei Sitzungen im Jahr, Abstimmung in der AG Transfer (R18).</p>",
+            koordination=albrecht if own_contact else lange, moderation=vogel,
+        )
+        page.members = [FachgruppeMember(organisation=o, sort_order=i)
+                        for i, o in enumerate(organisations)]
+        index.add_child(instance=page)
+        page.save_revision()
+        editor = ensure_editor(page, GROUP_EDITORS[slug]) if own_contact else admin
+        if own_contact:
+            editor.groups.add(Group.objects.get_or_create(name=APPLICANTS_GROUP_NAME)[0])
+        vorgang = current_vorgang(page)
+        vorgang.save()
+        run_path(vorgang, paths[state], actors, editor)
+
+
+def ensure_recognised(fachgruppe: FachgruppePage, actors: dict) -> object:
+    editor = ensure_editor(fachgruppe, GROUP_EDITORS[fachgruppe.slug])
+    if not Vorgang.objects.filter(page=fachgruppe).exists():
+        vorgang = current_vorgang(fachgruppe)
+        run_path(vorgang, ["beantragen", "lk_weiterleiten", "ag_vorschlagen", "plenum_anerkennen"],
+                 actors, editor)
+    join_group(editor, fachgruppe)
+    return editor
+
+
+def ensure_extra_pages() -> None:
+    from django.utils.text import slugify
+
+    for offset, (group_slug, model, title, kind) in enumerate(EXTRA_PAGES, start=1):
+        fachgruppe = FachgruppePage.objects.get(slug=group_slug)
+        slug = slugify(title.replace("ä", "ae").replace("ü", "ue").replace("ö", "oe"))
+        if model.objects.child_of(fachgruppe).filter(slug=slug).exists():
+            continue
+        fields = {"title": title, "kind": kind, "summary": f"{title} der {fachgruppe.title}.",
+                  "live": False}
+        if model is VeranstaltungPage:
+            start = (timezone.now() + datetime.timedelta(days=45 * offset)).replace(
+                hour=14, minute=0, second=0, microsecond=0)
+            fields.update(start=start, end=start + datetime.timedelta(hours=2), location="online")
+        page = model(slug=slug, **fields)
+        fachgruppe.add_child(instance=page)
+        page.save_revision()
+
+
+def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=None, **kwargs) -> None:
+    """Receiver of ``demo_content_loaded``: Vorgänge in every state (issue 3)."""
+    log("Freigabeverfahren …")
+    actors = ensure_body_users(home)
+    index = FachgruppenIndexPage.objects.child_of(home).first()
+    editors = {}
+    for fachgruppe in FachgruppePage.objects.child_of(index).live().filter(slug__in=GROUP_EDITORS):
+        editors[fachgruppe.pk] = ensure_recognised(fachgruppe, actors)
+    ensure_applicants(index, actors)
+    ensure_extra_pages()
+    for model, paths in ((ProduktPage, PRODUKT_PATHS), (VeranstaltungPage, VERANSTALTUNG_PATHS)):
+        for title, path in paths.items():
+            page = model.objects.filter(title=title).first()
+            if page is None or Vorgang.objects.filter(page=page).exists():
+                continue
+            vorgang = current_vorgang(page)
+            vorgang.save()
+            run_path(vorgang, path, actors, editors[page.get_parent().pk])
+    # A later edit of a published Produkt: the live page stays as decided (revision pinning).
+    produkt = ProduktPage.objects.filter(title="Checkliste psychische Belastung").first()
+    if produkt is not None and produkt.live and not produkt.has_unpublished_changes:
+        draft = produkt.get_latest_revision_as_object()
+        draft.summary = "Überarbeitete Fassung (Entwurf, noch nicht beschlossen)."
+        draft.save_revision(user=editors.get(produkt.get_parent().pk))
+    log(f"Demo-Zugänge: {', '.join(BODY_USERS)}, {', '.join(GROUP_EDITORS.values())} "
+        f"(Passwort {DEMO_PASSWORD})")
+
+
+

@@ -1,0 +1,70 @@
+"""E-mail on every transition: to the body that must act next and to the group's contacts.
+
+Sent after the database transaction commits (``on_commit``), so a transition that loses a
+race or fails sends nothing. Django's mail; the console backend by default.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+
+from workflow.permissions import BODY_GROUP_NAMES
+
+
+def body_emails(gremium: str) -> set[str]:
+    User = get_user_model()
+    users = User.objects.filter(is_active=True, groups__name=BODY_GROUP_NAMES[gremium])
+    return {u.email for u in users if u.email}
+
+
+def fachgruppe_emails(fachgruppe) -> set[str]:
+    """The Fachgruppe's contacts (Koordination, Moderation; R5)."""
+    if fachgruppe is None:
+        return set()
+    people = [fachgruppe.koordination, fachgruppe.moderation]
+    return {p.email for p in people if p is not None and p.email}
+
+
+def recipients(vorgang, notify: tuple[str, ...]) -> list[str]:
+    """The body that must act next, bodies named by the step (e.g. the Plenum, R21), the contacts."""
+    from workflow.permissions import Gremium
+
+    bodies = set(notify)
+    if vorgang.awaiting and vorgang.awaiting != Gremium.FACHGRUPPE:
+        bodies.add(vorgang.awaiting)
+    addresses = set().union(*(body_emails(b) for b in bodies if b in BODY_GROUP_NAMES))
+    return sorted(addresses | fachgruppe_emails(vorgang.fachgruppe))
+
+
+def message(vorgang, entry) -> tuple[str, str]:
+    subject = f"[OM] {vorgang.get_kind_display()}: {vorgang.page_title} – {vorgang.get_state_display()}"
+    lines = [
+        "Guten Tag,",
+        "",
+        f"im Vorgang „{vorgang}“ wurde ein Schritt erfasst: {entry.label}.",
+        f"Stand: {entry.get_source_display()} → {entry.get_target_display()}",
+        f"Erfasst von: {entry.user_name}",
+    ]
+    if entry.protokoll_id:
+        lines.append(f"Protokoll: {entry.protokoll.title}")
+    if entry.has_votes:
+        lines.append(f"Abstimmung: {entry.votes_yes} Ja, {entry.votes_no} Nein, "
+                     f"{entry.votes_abstain} Enthaltungen")
+    if entry.comment:
+        lines += ["", "Begründung / Kommentar:", entry.comment]
+    if vorgang.awaiting:
+        lines += ["", f"Als Nächstes ist am Zug: {vorgang.get_awaiting_display()}."]
+    lines += ["", f"Zum Vorgang: {settings.WAGTAILADMIN_BASE_URL}/admin/vorgaenge/inspect/{vorgang.pk}/",
+              "", "Diese Nachricht wurde von om-records automatisch versandt."]
+    return subject, "\n".join(lines)
+
+
+def notify_transition(vorgang, entry, notify: tuple[str, ...]) -> None:
+    to = recipients(vorgang, notify)
+    if not to:
+        return
+    subject, body = message(vorgang, entry)
+    transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))

@@ -1,0 +1,94 @@
+"""Who may act: membership in a body's Django group or in a Fachgruppe (R1, R10, R11, R19, R22).
+
+Every transition names one of these callables as its ``permission``; django-fsm-2 calls it as
+``permission(vorgang, user)``. The service ``perform_transition`` checks it on every path.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Gremium(models.TextChoices):
+    """The bodies that act in the approval chains; the Fachgruppe itself acts too."""
+
+    FACHGRUPPE = "fachgruppe", "Fachgruppe"
+    LEITUNGSKREIS = "leitungskreis", "Leitungskreis"
+    AG_TRANSFER = "ag_transfer", "AG Transfer"
+    PLENUM = "plenum", "Plenum"
+    REDAKTION = "redaktion", "Redaktion"
+
+
+#: The Django group of each body (created by migration 0002_body_groups).
+BODY_GROUP_NAMES: dict[str, str] = {
+    Gremium.LEITUNGSKREIS: "Leitungskreis",
+    Gremium.AG_TRANSFER: "AG Transfer",
+    Gremium.PLENUM: "Plenum",
+    Gremium.REDAKTION: "Redaktion",
+}
+
+
+#: Contact persons of applicant groups: admin login only (migration 0002_body_groups).
+APPLICANTS_GROUP_NAME = "Antragstellende"
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_body_member(user, gremium: str) -> bool:
+    """True for members of the body's Django group (superusers act for every body)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=BODY_GROUP_NAMES[gremium]).exists()
+
+
+def user_bodies(user) -> list[str]:
+    """The bodies a user belongs to (all of them for a superuser)."""
+    if not _active(user):
+        return []
+    if user.is_superuser:
+        return list(BODY_GROUP_NAMES)
+    names = set(user.groups.values_list("name", flat=True))
+    return [g for g, name in BODY_GROUP_NAMES.items() if name in names]
+
+
+def is_fachgruppe_member(user, fachgruppe) -> bool:
+    """R19: members of the group's Wagtail group, or its two contact persons (R5) before it has one."""
+    if not _active(user) or fachgruppe is None:
+        return False
+    if user.is_superuser:
+        return True
+    from workflow.models import FachgruppeZugang
+
+    access = FachgruppeZugang.objects.filter(fachgruppe_id=fachgruppe.pk).first()
+    if access is not None and access.group_id and user.groups.filter(pk=access.group_id).exists():
+        return True
+    contact_ids = {fachgruppe.koordination_id, fachgruppe.moderation_id} - {None}
+    from om_pages.models import Person
+
+    return Person.objects.filter(user=user, pk__in=contact_ids).exists()
+
+
+def fachgruppe_permission(vorgang, user) -> bool:
+    """Fachgruppe members submit and withdraw their own items (R1, R10, R11)."""
+    return is_fachgruppe_member(user, vorgang.fachgruppe)
+
+
+def _body_permission(gremium: str):
+    def permission(vorgang, user) -> bool:
+        return is_body_member(user, gremium)
+
+    permission.__name__ = f"{gremium}_permission"
+    permission.__doc__ = f"Only members of the {BODY_GROUP_NAMES[gremium]} record this step."
+    permission.gremium = gremium
+    return permission
+
+
+leitungskreis_permission = _body_permission(Gremium.LEITUNGSKREIS)
+ag_transfer_permission = _body_permission(Gremium.AG_TRANSFER)
+plenum_permission = _body_permission(Gremium.PLENUM)
+redaktion_permission = _body_permission(Gremium.REDAKTION)
+fachgruppe_permission.gremium = Gremium.FACHGRUPPE

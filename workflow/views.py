@@ -1,0 +1,156 @@
+"""Admin views: the transition form, the read-only Vorgänge listing, the dashboard panel."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import InspectView
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from workflow.forms import TransitionForm
+from workflow.models import Vorgang
+from workflow.permissions import Gremium, is_fachgruppe_member, user_bodies
+from workflow.services import (
+    TransitionError,
+    current_vorgang,
+    guard_findings,
+    perform_transition,
+    possible_transitions,
+)
+
+
+def transition_view(request, page_id: int, name: str):
+    """GET: the form for step ``name`` of the page's Vorgang; POST: take the step."""
+    page = get_object_or_404(Page, pk=page_id).specific
+    vorgang = current_vorgang(page)
+    if vorgang is None:
+        raise Http404("Für diese Seite gibt es kein Freigabeverfahren.")
+    meta = type(vorgang).transition_meta(name)
+    if meta is None:
+        raise Http404("Unbekannter Schritt.")
+    method_meta = getattr(type(vorgang), name)._django_fsm
+    if not meta.has_perm(vorgang, request.user):  # the step's permission, whatever the state
+        raise PermissionDenied(f"Sie dürfen den Schritt „{meta.custom['label']}“ nicht ausführen.")
+    errors: list[str] = []
+    if not method_meta.has_transition(vorgang.state):
+        errors.append(f"„{meta.custom['label']}“ ist im Stand „{vorgang.get_state_display()}“ "
+                      "nicht möglich.")
+    else:
+        errors.extend(str(f) for f in guard_findings(vorgang, name))
+    form = TransitionForm(request.POST or None, custom=meta.custom)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            decision = form.decision()
+            try:
+                perform_transition(vorgang, name, request.user, comment=decision.comment,
+                                   protokoll=decision.protokoll, votes=decision.votes,
+                                   checklist=decision.checklist)
+            except TransitionError as exc:
+                errors = exc.messages
+                status = 409 if exc.messages and "inzwischen" in exc.messages[0] else 400
+            else:
+                messages.success(request, f"{meta.custom['label']}: erfasst "
+                                          f"({vorgang.get_kind_display()}, jetzt "
+                                          f"„{vorgang.get_state_display()}“).")
+                return redirect("wagtailadmin_pages:edit", page.pk)
+        else:
+            status = 400
+    return TemplateResponse(request, "workflow/transition_form.html", {
+        "page": page, "vorgang": vorgang, "name": name, "label": meta.custom["label"],
+        "form": form, "errors": errors, "custom": meta.custom,
+        "entries": vorgang.entries() if vorgang.pk else [],
+    }, status=status)
+
+
+def admin_urls():
+    return [path("freigabe/<int:page_id>/<slug:name>/", transition_view, name="workflow_transition")]
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """The record is read-only in every UI: viewing for admin users, no add/change/delete."""
+
+    def user_has_permission(self, user, action) -> bool:
+        if action != "view":
+            return False
+        return bool(user.is_active and (user.is_superuser or user.has_perm("wagtailadmin.access_admin")))
+
+    def user_has_any_permission(self, user, actions) -> bool:
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Vorgang, ReadOnlyPermissionPolicy(Vorgang))
+
+
+class VorgangInspectView(InspectView):
+    template_name = "workflow/vorgang_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["entries"] = self.object.entries().select_related("protokoll", "user")
+        current = current_vorgang(self.object.page) if self.object.page_id else None
+        context["steps"] = (possible_transitions(current, self.request.user)
+                            if current is not None and current.pk == self.object.pk else [])
+        return context
+
+
+class VorgangViewSet(ModelViewSet):
+    """The Vorgänge listing (R1, R10, R11, R21, R22): filter by state and by the body at turn."""
+
+    model = Vorgang
+    icon = "tasks"
+    menu_label = "Vorgänge"
+    menu_order = 250
+    add_to_admin_menu = True
+    name = "vorgaenge"
+    url_prefix = "vorgaenge"
+    list_display = ["page_title", "kind", "state", "awaiting", "updated_at"]
+    list_filter = ["state", "awaiting", "kind"]
+    search_fields = ["page_title"]
+    inspect_view_enabled = True
+    inspect_view_class = VorgangInspectView
+    inspect_view_fields = ["kind", "page_title", "state", "awaiting", "revision", "created_at",
+                           "updated_at"]
+    copy_view_enabled = False
+
+    def get_urlpatterns(self):
+        """Only list and inspect: no add, edit, delete, copy, history or usage views."""
+        conv = self.pk_path_converter
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path(f"inspect/<{conv}:pk>/", self.inspect_view, name="inspect"),
+        ]
+
+
+def awaiting_for(user):
+    """What awaits the user's bodies, and the drafts of the user's own Fachgruppen."""
+    bodies = user_bodies(user)
+    items = list(Vorgang.objects.filter(awaiting__in=bodies).exclude(page=None)
+                 .select_related("page")[:50])
+    drafts = Vorgang.objects.filter(awaiting=Gremium.FACHGRUPPE).exclude(page=None).select_related("page")
+    if not user.is_superuser:
+        items += [v for v in drafts[:200] if is_fachgruppe_member(user, v.fachgruppe)]
+    return items
+
+
+class ZurEntscheidungPanel(Component):
+    """Dashboard panel: each body member sees what awaits their body."""
+
+    name = "zur_entscheidung"
+    order = 50
+    template_name = "workflow/panel_zur_entscheidung.html"
+
+    def __init__(self, request) -> None:
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        return {"items": awaiting_for(self.request.user), "bodies": user_bodies(self.request.user)}
