@@ -17,6 +17,7 @@ from om_pages.models import (
     VeranstaltungPage,
 )
 from om_pages.public import visible
+from tests.approval import publish_decided
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_ATOM = "/feeds/protokolle.atom"
@@ -82,9 +83,9 @@ def add_veranstaltung(parent, slug: str, title: str, publish: bool = True, **fie
               "end": start + datetime.timedelta(hours=2)} | fields
     veranstaltung = VeranstaltungPage(title=title, slug=slug, live=False, **fields)
     parent.add_child(instance=veranstaltung)
-    revision = veranstaltung.save_revision()
+    veranstaltung.save_revision()
     if publish:
-        revision.publish()
+        return publish_decided(veranstaltung)  # R10: only a decided event goes live
     return VeranstaltungPage.objects.get(pk=veranstaltung.pk)
 
 

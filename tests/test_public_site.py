@@ -18,6 +18,7 @@ from om_pages.models import (
     VeranstaltungPage,
 )
 from om_pages.public import visible
+from tests.approval import publish_decided
 
 #: Query bounds measured on the demo site plus a small margin; the same bound must hold
 #: after 30 more Protokolle (lists and links must not query per item).
@@ -110,7 +111,8 @@ def test_fachgruppe_page_lists_only_upcoming_public_events(digital, client):
                              kind=VeranstaltungKind.VERANSTALTUNG,
                              start=timezone.now() - datetime.timedelta(days=3))
     digital.add_child(instance=past)
-    past.save_revision().publish()
+    past.save_revision()
+    publish_decided(past)  # R10: only a decided event goes live
     html = html_of(client, digital.url)
     assert "Vergangener Fachtag" not in html
     assert "Fachtag Digitale Arbeitswelt" in html
