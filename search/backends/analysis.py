@@ -1,0 +1,104 @@
+"""German text analysis for the Whoosh backend (DESIGN.md "Search").
+
+One pipeline for index and query time, so that whatever a user types meets what the
+minutes say:
+
+* lower case, ``ß`` → ``ss``;
+* the transcriptions ``ae``/``oe``/``ue`` are read as umlauts (``ue`` not after ``q``), as
+  Snowball's "german2" variant does;
+* German stop words are dropped;
+* the Snowball German stemmer runs;
+* what umlauts are left are folded to plain vowels.
+
+So "Gefährdung", "Gefaehrdung" and "Gefahrdung" all become ``gefahrd``. Compound hits
+("Gefährdung" finds "Gefährdungsbeurteilung") are made at query time by prefix expansion of
+the stem (see ``search.backends.whoosh``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+#: Tokens: runs of letters and digits (hyphens split compounds such as "Arbeits-Schutz").
+TOKEN_PATTERN = r"\w+"
+
+_UMLAUT_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+_DIGRAPHS = re.compile(r"ae|oe|(?<!q)ue")
+_DIGRAPH_TO_UMLAUT = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+def fold(word: str) -> str:
+    """Fold umlauts, ß and their transcriptions to plain letters ("Gefaehrdung" → "gefahrdung")."""
+    word = word.lower().replace("ß", "ss")
+    word = _DIGRAPHS.sub(lambda m: _DIGRAPH_TO_UMLAUT[m.group(0)], word)
+    return word.translate(_UMLAUT_FOLD)
+
+
+def _stop_words() -> frozenset[str]:
+    words = set(stopwords_for_language("de"))
+    return frozenset(words | {fold(w) for w in words})
+
+
+GERMAN_STOP_WORDS = _stop_words()
+_german_stem = stemmer_for_language("de")
+
+
+def stem(word: str) -> str:
+    """The index form of one lower-cased German word (digraphs read as umlauts, stemmed, folded)."""
+    word = word.replace("ß", "ss")
+    word = _DIGRAPHS.sub(lambda m: _DIGRAPH_TO_UMLAUT[m.group(0)], word)
+    return _german_stem(word).translate(_UMLAUT_FOLD)
+
+
+class GermanStemFilter(Filter):
+    """Stem every token with :func:`stem`, caching the results (minutes repeat their words)."""
+
+    def __init__(self, cachesize: int = 50_000):
+        self._cache: dict[str, str] = {}
+        self._cachesize = cachesize
+
+    def __eq__(self, other):
+        return isinstance(other, GermanStemFilter)
+
+    def __call__(self, tokens):
+        cache = self._cache
+        for t in tokens:
+            if not t.stopped:
+                text = t.text
+                stemmed = cache.get(text)
+                if stemmed is None:
+                    stemmed = stem(text)
+                    if len(cache) < self._cachesize:
+                        cache[text] = stemmed
+                t.text = stemmed
+            yield t
+
+
+class FoldFilter(Filter):
+    """Fold umlauts and transcriptions without stemming (autocomplete, spelling)."""
+
+    def __eq__(self, other):
+        return isinstance(other, FoldFilter)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            t.text = fold(t.text)
+            yield t
+
+
+def german_analyzer():
+    """Analyzer for full-text fields: tokens, lower case, stop words, German stems, folding."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=GERMAN_STOP_WORDS, minsize=1)
+        | GermanStemFilter()
+    )
+
+
+def unstemmed_analyzer():
+    """Analyzer for autocomplete and spelling: tokens, lower case, folding, no stemming."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
