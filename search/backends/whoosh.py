@@ -563,6 +563,8 @@ class WhooshSearchBackend(BaseSearchBackend):
             return []
         searcher = current_searcher(self.ix)
         results = searcher.search(query, filter=wq.Term("ct", model_label(model)), limit=None)
+        if results.scored_length() == 0:
+            return []
         to_python = model._meta.pk.to_python
         pk_column = searcher.reader().column_reader("pk")
         return [(to_python(pk_column[docnum]), score) for score, docnum in results.top_n]
