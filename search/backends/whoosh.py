@@ -468,11 +468,9 @@ class WhooshIndex(BaseIndex):
     def add_items(self, model, items):
         if not model.get_search_fields():
             return
-        documents = []
-        for item in items:
-            instance = item.get_indexed_instance()
-            if instance is not None:
-                documents.append(ObjectIndexer(instance).document())
+        # Callers pass indexed instances (modelsearch's signal handler calls
+        # get_indexed_instance(); update_index indexes subclasses after their parents).
+        documents = [ObjectIndexer(item).document() for item in items]
         if not documents:
             return
         with self.backend.writer() as writer:
