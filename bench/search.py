@@ -43,16 +43,18 @@ def minutes(rng: random.Random, i: int) -> tuple[str, str]:
     return title, body
 
 
-def timed_queries(backend, model, repeat: int) -> list[float]:
-    times = []
+def timed_queries(backend, model, repeat: int) -> tuple[list[float], list[int]]:
+    """Seconds per query (first page of 10 plus the count) and the hit count of each query."""
+    times, hits = [], []
     for _ in range(repeat):
+        hits = []
         for query in QUERIES:
             start = time.perf_counter()
             results = backend.search(query, model)
             list(results[:10])
-            results.count()
+            hits.append(results.count())
             times.append(time.perf_counter() - start)
-    return times
+    return times, hits
 
 
 def main() -> int:
@@ -95,9 +97,9 @@ def main() -> int:
                 index.add_items(Book, books[i : i + 1000])
             backend.refresh_indexes()
             build = time.perf_counter() - start
-            times = timed_queries(backend, Book, args.repeat)
-            hits = [backend.search(q, Book).count() for q in QUERIES]
-            figures[name] = (args.n / build, statistics.median(times), sorted(times)[int(0.95 * len(times)) - 1], hits)
+            times, hits = timed_queries(backend, Book, args.repeat)
+            p95 = sorted(times)[max(0, int(0.95 * len(times)) - 1)]
+            figures[name] = (args.n / build, statistics.median(times), p95, hits)
     finally:
         runner.teardown_databases(old)
 

@@ -333,7 +333,7 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
         if isinstance(query, Phrase):
             tokens = self.tokens(query.query_string)
             if len(tokens) < 2:
-                return self._combine([wq.Or([wq.Term(n, t) for n in self.field_names()]) for t in tokens], "and")
+                return self._combine([self._term(t) for t in tokens], "and")
             return wq.Or([wq.Phrase(name, tokens) for name in self.field_names()])
         if isinstance(query, Fuzzy):
             clauses = [
