@@ -78,14 +78,25 @@ class GermanStemFilter(Filter):
 
 
 class FoldFilter(Filter):
-    """Fold umlauts and transcriptions without stemming (autocomplete, spelling)."""
+    """Fold umlauts and transcriptions without stemming (autocomplete, spelling), cached."""
+
+    def __init__(self, cachesize: int = 50_000):
+        self._cache: dict[str, str] = {}
+        self._cachesize = cachesize
 
     def __eq__(self, other):
         return isinstance(other, FoldFilter)
 
     def __call__(self, tokens):
+        cache = self._cache
         for t in tokens:
-            t.text = fold(t.text)
+            text = t.text
+            folded = cache.get(text)
+            if folded is None:
+                folded = fold(text)
+                if len(cache) < self._cachesize:
+                    cache[text] = folded
+            t.text = folded
             yield t
 
 

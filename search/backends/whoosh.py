@@ -589,7 +589,7 @@ class WhooshSearchBackend(BaseSearchBackend):
 
     def highlight(self, text: str, query_string: str, max_chars: int = 240) -> str:
         """HTML-escaped snippet of ``text`` with the words matching ``query_string`` in ``<mark>``."""
-        analyzer = german_analyzer()
+        analyzer = WhooshSearchQueryCompiler.analyzer
         wanted = {t.text for t in analyzer(query_string)}
         prefixes = tuple(w for w in wanted if len(w) >= MIN_PREFIX_LENGTH)
         spans = [

@@ -78,3 +78,19 @@ def test_killed_writer_leaves_no_stale_lock(whoosh_dir):
     backend.add(Organisation(pk=2, name="Kammer frei"))
     assert time.monotonic() - started < 10
     assert indexed_keys(backend) == {"om_pages.organisation:2"}
+
+
+def test_threads_of_one_process_lose_nothing(backend):
+    import threading
+
+    def work(first: int) -> None:
+        for pk in range(first, first + 25):
+            backend.add(Organisation(pk=pk, name=f"Kammer {pk}"))
+
+    threads = [threading.Thread(target=work, args=(first,)) for first in (1, 101, 201)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    expected = {f"om_pages.organisation:{pk}" for first in (1, 101, 201) for pk in range(first, first + 25)}
+    assert indexed_keys(backend) == expected
