@@ -53,25 +53,28 @@ def stem(word: str) -> str:
     return _german_stem(word).translate(_UMLAUT_FOLD)
 
 
+#: Word → index form caches, at module level so they are not pickled into the index's
+#: schema (Whoosh stores the analyzers in every table of contents it writes).
+CACHE_SIZE = 50_000
+_stem_cache: dict[str, str] = {}
+_fold_cache: dict[str, str] = {}
+
+
 class GermanStemFilter(Filter):
     """Stem every token with :func:`stem`, caching the results (minutes repeat their words)."""
-
-    def __init__(self, cachesize: int = 50_000):
-        self._cache: dict[str, str] = {}
-        self._cachesize = cachesize
 
     def __eq__(self, other):
         return isinstance(other, GermanStemFilter)
 
     def __call__(self, tokens):
-        cache = self._cache
+        cache = _stem_cache
         for t in tokens:
             if not t.stopped:
                 text = t.text
                 stemmed = cache.get(text)
                 if stemmed is None:
                     stemmed = stem(text)
-                    if len(cache) < self._cachesize:
+                    if len(cache) < CACHE_SIZE:
                         cache[text] = stemmed
                 t.text = stemmed
             yield t
@@ -80,21 +83,17 @@ class GermanStemFilter(Filter):
 class FoldFilter(Filter):
     """Fold umlauts and transcriptions without stemming (autocomplete, spelling), cached."""
 
-    def __init__(self, cachesize: int = 50_000):
-        self._cache: dict[str, str] = {}
-        self._cachesize = cachesize
-
     def __eq__(self, other):
         return isinstance(other, FoldFilter)
 
     def __call__(self, tokens):
-        cache = self._cache
+        cache = _fold_cache
         for t in tokens:
             text = t.text
             folded = cache.get(text)
             if folded is None:
                 folded = fold(text)
-                if len(cache) < self._cachesize:
+                if len(cache) < CACHE_SIZE:
                     cache[text] = folded
             t.text = folded
             yield t
