@@ -459,6 +459,9 @@ class WhooshSearchResults(BaseSearchResults):
 class WhooshIndex(BaseIndex):
     """The single Whoosh index of a backend; every write goes through ``locked_writer``."""
 
+    #: Set by the rebuilder: chunks are committed without merging, one optimise at the end.
+    bulk = False
+
     def get_key(self):
         return f"whoosh:{self.backend.path}"
 
@@ -473,7 +476,7 @@ class WhooshIndex(BaseIndex):
         documents = [ObjectIndexer(item).document() for item in items]
         if not documents:
             return
-        with self.backend.writer() as writer:
+        with self.backend.writer(merge=not self.bulk) as writer:
             for doc in documents:
                 writer.update_document(**doc)
 
@@ -520,9 +523,11 @@ class WhooshRebuilder:
 
     def start(self):
         self.index.delete_stale_entries()
+        self.index.bulk = True
         return self.index
 
     def finish(self):
+        self.index.bulk = False
         with self.index.backend.writer(optimize=True):
             pass
 
