@@ -64,6 +64,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR
 
@@ -117,8 +118,6 @@ def open_index(path: Path) -> whoosh_index.FileIndex:
         path.mkdir(parents=True, exist_ok=True)
         if not whoosh_index.exists_in(key):
             # Two processes may start on an empty directory at once: create under the lock.
-            from whoosh.filedb.filestore import FileStorage
-
             lock = FileStorage(key).lock("MAIN_WRITELOCK")
             if not try_for(lock.acquire, timeout=DEFAULT_LOCK_TIMEOUT, delay=0.05):
                 raise RuntimeError(f"Der Suchindex in {key} konnte nicht angelegt werden (gesperrt).")
