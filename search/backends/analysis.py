@@ -60,43 +60,41 @@ _stem_cache: dict[str, str] = {}
 _fold_cache: dict[str, str] = {}
 
 
-class GermanStemFilter(Filter):
-    """Stem every token with :func:`stem`, caching the results (minutes repeat their words)."""
+class _CachedWordFilter(Filter):
+    """Replace each (not stopped) token's text by ``transform(text)``, remembering results."""
+
+    transform = staticmethod(str)
+    cache: dict[str, str] = {}
 
     def __eq__(self, other):
-        return isinstance(other, GermanStemFilter)
+        return type(self) is type(other)
 
     def __call__(self, tokens):
-        cache = _stem_cache
+        cache, transform = self.cache, self.transform
         for t in tokens:
             if not t.stopped:
                 text = t.text
-                stemmed = cache.get(text)
-                if stemmed is None:
-                    stemmed = stem(text)
+                new = cache.get(text)
+                if new is None:
+                    new = transform(text)
                     if len(cache) < CACHE_SIZE:
-                        cache[text] = stemmed
-                t.text = stemmed
+                        cache[text] = new
+                t.text = new
             yield t
 
 
-class FoldFilter(Filter):
-    """Fold umlauts and transcriptions without stemming (autocomplete, spelling), cached."""
+class GermanStemFilter(_CachedWordFilter):
+    """Stem every token with :func:`stem` (minutes repeat their words, hence the cache)."""
 
-    def __eq__(self, other):
-        return isinstance(other, FoldFilter)
+    transform = staticmethod(stem)
+    cache = _stem_cache
 
-    def __call__(self, tokens):
-        cache = _fold_cache
-        for t in tokens:
-            text = t.text
-            folded = cache.get(text)
-            if folded is None:
-                folded = fold(text)
-                if len(cache) < CACHE_SIZE:
-                    cache[text] = folded
-            t.text = folded
-            yield t
+
+class FoldFilter(_CachedWordFilter):
+    """Fold umlauts and transcriptions without stemming (autocomplete, spelling)."""
+
+    transform = staticmethod(fold)
+    cache = _fold_cache
 
 
 def german_analyzer():
