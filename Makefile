@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev browser-deps lint clean
+.PHONY: run test install install-dev browser-deps lint conformance bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,19 @@ browser-deps:
 test: install-dev browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# --- Search (issue 4): not part of `make test` (conformance reads ../shared) -----------------
+SHARED ?= ../shared
+BENCH_N ?= 20000
+
+## conformance: django-modelsearch's BackendTests against Whoosh and the database backend
+conformance: install-dev
+	OM_SHARED_DIR=$(SHARED) $(BIN)/python -m search.conformance.run
+
+## bench-search: index BENCH_N German minutes with both backends, print docs/s and query times
+bench-search: install-dev
+	$(BIN)/python bench/search.py --n $(BENCH_N)
+# --- end search ----------------------------------------------------------------------------
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -161,9 +161,18 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "png", "jpg", "jpeg", "txt", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("OM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
+# --- Search (issue 4): Whoosh backend for django-modelsearch, German analysis. -----------------
+# Wagtail reads WAGTAILSEARCH_BACKENDS; plain modelsearch would read MODELSEARCH_BACKENDS.
+OM_SEARCH_INDEX_DIR = Path(os.environ.get("OM_SEARCH_INDEX_DIR", VAR_DIR / "whoosh"))
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {
+        "BACKEND": "search.backends.whoosh",
+        "PATH": str(OM_SEARCH_INDEX_DIR),
+        "LOCK_TIMEOUT": float(os.environ.get("OM_SEARCH_LOCK_TIMEOUT", "60")),
+    },
 }
+MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
+# --- end search --------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("OM_VAR_DIR", tempfile.mkdtemp(prefix="om-records-test-"))
+os.environ.setdefault("OM_SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="om-records-test-whoosh-"))
 
 from cms.settings import *  # noqa: E402,F403
 

@@ -7,13 +7,16 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.files.base import ContentFile
+from modelsearch.backends import get_search_backend
 from wagtail.documents import get_document_model
+from wagtail.models import Page
 
 from om_pages.demo.loader import ensure_home
 from om_pages.models import (
     FachgruppenIndexPage,
     FachgruppePage,
     GremiumPage,
+    HomePage,
     ProtokollDocument,
     ProtokollPage,
 )
@@ -108,3 +111,35 @@ def small_site(db) -> SmallSite:
                       "Das Plenum beschließt die Checkliste Datenschutz."),
     ]
     return site
+
+
+# --- Whoosh backend fixtures ------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def whoosh_dir(settings, tmp_path):
+    """Every test gets its own empty index directory (the database is rolled back too)."""
+    path = tmp_path / "whoosh"
+    settings.WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.whoosh", "PATH": str(path), "LOCK_TIMEOUT": 30}
+    }
+    return path
+
+
+@pytest.fixture
+def backend(whoosh_dir):
+    return get_search_backend("default")
+
+
+@pytest.fixture
+def fachgruppe(db):
+    """Home → Fachgruppen → "Fachgruppe Sicherheit und Gesundheit", all live."""
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Startseite Test", slug="start-test"))
+    index = home.add_child(instance=FachgruppenIndexPage(title="Fachgruppen", slug="fachgruppen"))
+    return index.add_child(
+        instance=FachgruppePage(
+            title="Fachgruppe Sicherheit und Gesundheit", slug="sicherheit",
+            topic_area="Sicherheit und Gesundheit bei der Arbeit",
+        )
+    )

@@ -1,0 +1,1 @@
+"""Search backends of om-records (DESIGN.md "Search")."""

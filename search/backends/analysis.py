@@ -1,0 +1,112 @@
+"""German text analysis for the Whoosh backend (DESIGN.md "Search").
+
+One pipeline for index and query time, so that whatever a user types meets what the
+minutes say:
+
+* lower case, ``ß`` → ``ss``;
+* the transcriptions ``ae``/``oe``/``ue`` are read as umlauts (``ue`` not after ``q``), as
+  Snowball's "german2" variant does;
+* German stop words are dropped;
+* the Snowball German stemmer runs;
+* what umlauts are left are folded to plain vowels.
+
+So "Gefährdung", "Gefaehrdung" and "Gefahrdung" all become ``gefahrd``. Compound hits
+("Gefährdung" finds "Gefährdungsbeurteilung") are made at query time by prefix expansion of
+the stem (see ``search.backends.whoosh``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+
+#: Tokens: runs of letters and digits (hyphens split compounds such as "Arbeits-Schutz").
+TOKEN_PATTERN = r"\w+"
+
+_UMLAUT_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+_DIGRAPHS = re.compile(r"ae|oe|(?<!q)ue")
+_DIGRAPH_TO_UMLAUT = {"ae": "ä", "oe": "ö", "ue": "ü"}
+
+
+def fold(word: str) -> str:
+    """Fold umlauts, ß and their transcriptions to plain letters ("Gefaehrdung" → "gefahrdung")."""
+    word = word.lower().replace("ß", "ss")
+    word = _DIGRAPHS.sub(lambda m: _DIGRAPH_TO_UMLAUT[m.group(0)], word)
+    return word.translate(_UMLAUT_FOLD)
+
+
+def _stop_words() -> frozenset[str]:
+    words = set(stopwords_for_language("de"))
+    return frozenset(words | {fold(w) for w in words})
+
+
+GERMAN_STOP_WORDS = _stop_words()
+_german_stem = stemmer_for_language("de")
+
+
+def stem(word: str) -> str:
+    """The index form of one lower-cased German word (digraphs read as umlauts, stemmed, folded)."""
+    word = word.replace("ß", "ss")
+    word = _DIGRAPHS.sub(lambda m: _DIGRAPH_TO_UMLAUT[m.group(0)], word)
+    return _german_stem(word).translate(_UMLAUT_FOLD)
+
+
+#: Word → index form caches, at module level so they are not pickled into the index's
+#: schema (Whoosh stores the analyzers in every table of contents it writes).
+CACHE_SIZE = 50_000
+_stem_cache: dict[str, str] = {}
+_fold_cache: dict[str, str] = {}
+
+
+class _CachedWordFilter(Filter):
+    """Replace each (not stopped) token's text by ``transform(text)``, remembering results."""
+
+    transform = staticmethod(str)
+    cache: dict[str, str] = {}
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        cache, transform = self.cache, self.transform
+        for t in tokens:
+            if not t.stopped:
+                text = t.text
+                new = cache.get(text)
+                if new is None:
+                    new = transform(text)
+                    if len(cache) < CACHE_SIZE:
+                        cache[text] = new
+                t.text = new
+            yield t
+
+
+class GermanStemFilter(_CachedWordFilter):
+    """Stem every token with :func:`stem` (minutes repeat their words, hence the cache)."""
+
+    transform = staticmethod(stem)
+    cache = _stem_cache
+
+
+class FoldFilter(_CachedWordFilter):
+    """Fold umlauts and transcriptions without stemming (autocomplete, spelling)."""
+
+    transform = staticmethod(fold)
+    cache = _fold_cache
+
+
+def german_analyzer():
+    """Analyzer for full-text fields: tokens, lower case, stop words, German stems, folding."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=GERMAN_STOP_WORDS, minsize=1)
+        | GermanStemFilter()
+    )
+
+
+def unstemmed_analyzer():
+    """Analyzer for autocomplete and spelling: tokens, lower case, folding, no stemming."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()

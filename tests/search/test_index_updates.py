@@ -1,0 +1,87 @@
+"""Wagtail's signal handlers keep the Whoosh index current (DESIGN.md "Search", R19).
+
+Publish, unpublish, move and delete go through Wagtail's own model methods; the index is
+read back directly from Whoosh so the test fails if a signal does not reach the backend.
+"""
+
+import pytest
+from django.core.management import call_command
+from wagtail.models import Page
+
+from om_pages.models.pages import FachgruppePage, ProtokollPage
+from search.backends.whoosh import document_key
+
+from .tree import add_protokoll, indexed_keys, titles
+
+pytestmark = pytest.mark.django_db
+
+
+def public_search(query: str) -> list[str]:
+    return titles(Page.objects.live().public().search(query))
+
+
+def test_publish_indexes_the_published_revision(backend, fachgruppe):
+    page = add_protokoll(fachgruppe, "Sitzung Entwurf", "Lärmschutzwand geplant", live=False)
+    assert public_search("Lärmschutzwand") == []
+
+    page.body = "Lärmschutzwand und Hautschutzplan beschlossen"
+    page.save_revision().publish()
+
+    assert public_search("Hautschutzplan") == ["Sitzung Entwurf"]
+    assert document_key(page) in indexed_keys(backend)
+
+
+def test_new_draft_revision_does_not_change_public_result(fachgruppe):
+    page = add_protokoll(fachgruppe, "Sitzung Mai", "Atemschutz besprochen")
+    page.body = "Geheimer Zwischenstand Kettensäge"
+    page.save_revision()  # a draft of a live page: the live content stays what was published
+    assert public_search("Kettensäge") == []
+    assert public_search("Atemschutz") == ["Sitzung Mai"]
+
+
+def test_unpublish_removes_from_public_search(fachgruppe):
+    page = add_protokoll(fachgruppe, "Sitzung Juli", "Staubschutz beschlossen")
+    assert public_search("Staubschutz") == ["Sitzung Juli"]
+    page.unpublish()
+    assert public_search("Staubschutz") == []
+
+
+def test_move_is_seen_by_tree_filters(fachgruppe):
+    other = fachgruppe.get_parent().add_child(
+        instance=FachgruppePage(title="Fachgruppe Demografie", slug="demografie", topic_area="Demografie")
+    )
+    page = add_protokoll(fachgruppe, "Sitzung Umzug", "Altersstrukturanalyse vorgestellt")
+    page.move(other, pos="last-child")
+
+    moved = ProtokollPage.objects.get(pk=page.pk)
+    assert titles(Page.objects.live().descendant_of(other).search("Altersstrukturanalyse")) == [
+        "Sitzung Umzug"
+    ]
+    assert titles(Page.objects.live().descendant_of(fachgruppe).search("Altersstrukturanalyse")) == []
+    assert moved.url_path.startswith(other.url_path)
+
+
+def test_delete_removes_document(backend, fachgruppe):
+    page = add_protokoll(fachgruppe, "Sitzung Löschen", "Brandschutzübung")
+    key = document_key(page)
+    assert key in indexed_keys(backend)
+    page.delete()
+    assert key not in indexed_keys(backend)
+    assert public_search("Brandschutzübung") == []
+
+
+def test_update_index_rebuilds_and_drops_stale_entries(backend, fachgruppe):
+    page = add_protokoll(fachgruppe, "Sitzung Rebuild", "Ergonomieberatung")
+    backend.reset_indexes()
+    assert public_search("Ergonomieberatung") == []
+
+    call_command("update_index", verbosity=0)
+    assert public_search("Ergonomieberatung") == ["Sitzung Rebuild"]
+
+    # an entry whose page vanished without a signal (raw delete) is removed by the rebuild
+    key = document_key(page)
+    ProtokollPage.objects.filter(pk=page.pk)._raw_delete(using="default")
+    Page.objects.filter(pk=page.pk)._raw_delete(using="default")
+    assert key in indexed_keys(backend)
+    call_command("update_index", verbosity=0)
+    assert key not in indexed_keys(backend)
