@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev lint conformance bench clean
+.PHONY: run test install install-dev lint conformance bench clean serve bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,18 @@ run: install
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## serve: production serving (issue 6): migrate, collect static files, run gunicorn with
+## cms/gunicorn.conf.py. Needs the production variables of the README (SECRET_KEY, ALLOWED_HOSTS, ...).
+serve: install
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn -c cms/gunicorn.conf.py
+
+## bench-load: scaled demo content (50 Fachgruppen x 200 Protokolle) under 50 concurrent clients
+bench-load: install-dev
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
