@@ -290,12 +290,17 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: config)")
     parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL database of your own")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway installation")
+    parser.add_argument("--reuse", default=None, help="installation kept by --keep: skip the setup")
     args = parser.parse_args()
 
-    var_dir = Path(tempfile.mkdtemp(prefix="om-bench-load-"))
+    var_dir = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="om-bench-load-"))
     env = bench_env(var_dir, args.database_url)
     python = sys.executable
     print(f"Installation: {var_dir}")
+    if args.reuse:
+        args.keep = True
+        _, out = timed("pick URLs", [python, str(Path(__file__).resolve()), "_urls"], env)
+        return run_load(args, env, json.loads(out.strip().splitlines()[-1]), var_dir)
     print("Setup (timed):")
     timed("migrate", [python, "manage.py", "migrate", "--noinput", "-v0"], env)
     timed("load_demo", [python, "manage.py", "load_demo"], env)
@@ -312,7 +317,11 @@ def main() -> int:
     timed("collectstatic", [python, "manage.py", "collectstatic", "--noinput", "-v0"], env)
     _, out = timed("pick URLs", [python, str(Path(__file__).resolve()), "_urls"], env)
     urls = json.loads(out.strip().splitlines()[-1])
+    return run_load(args, env, urls, var_dir)
 
+
+def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir: Path) -> int:
+    python = sys.executable
     port = free_port()
     command = [str(Path(python).parent / "gunicorn"), "-c", "cms/gunicorn.conf.py",
                "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--max-requests", "0"]
@@ -334,6 +343,11 @@ def main() -> int:
         single = {
             name: drive(port, {name: target}, 1, 30, args.duration)[name] for name, target in targets.items()
         }
+        # each page alone at full concurrency, so one slow page does not hide the others
+        alone = {
+            name: drive(port, {name: target}, args.clients, args.requests, args.duration)[name]
+            for name, target in targets.items()
+        }
         load = drive(port, targets, args.clients, args.requests, args.duration)
     finally:
         server.terminate()
@@ -349,6 +363,8 @@ def main() -> int:
     static_summary = static["static"].summary()
     print_table(f"Baseline: static file via whitenoise, {args.clients} clients", {"static": static_summary})
     print_table("Baseline: each page at 1 client", single_summary)
+    alone_summary = {name: s.summary() for name, s in alone.items()}
+    print_table(f"Load: {args.clients} concurrent clients, one page at a time", alone_summary)
     print_table(f"Load: {args.clients} concurrent clients, mixed pages", load_summary)
     total_requests = sum(s["requests"] for s in load_summary.values())
     any_sample = next(iter(load.values()))
@@ -359,7 +375,7 @@ def main() -> int:
     for name in targets:
         print(f"  {name:<12} median at {args.clients} clients / median at 1 client: "
               f"{load_summary[name]['median_ms'] / single_summary[name]['median_ms']:.1f}x")
-    every = [*load.values(), *single.values(), static["static"]]
+    every = [*load.values(), *alone.values(), *single.values(), static["static"]]
     errors = sum(s.errors for s in every)
     first = next((s.first_error for s in every if s.first_error), "")
     print(f"\nErrors: {errors}" + (f" (first: {first})" if first else ""))

@@ -176,6 +176,7 @@ LOGGING = {
 }
 
 # --- Production hardening (issue 6) --------------------------------------------------------
+MIDDLEWARE.insert(1, "cms.middleware.RejectNulBytesMiddleware")  # NUL never reaches PostgreSQL
 # HTTPS-only cookies, HSTS and a TLS redirect whenever DEBUG is off; each can be tuned by an
 # environment variable (README, docs/operations.md). `make run` (DEBUG=1) keeps plain http.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
