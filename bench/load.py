@@ -27,6 +27,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -327,7 +328,9 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
                "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--max-requests", "0"]
     if args.workers:
         command += ["--workers", str(args.workers)]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # own process group, so the master and every worker it forked can be ended together
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_until_up(port, server)
         targets = {
@@ -352,9 +355,13 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
     finally:
         server.terminate()
         try:
-            server.wait(timeout=30)
+            server.wait(timeout=40)  # gunicorn's graceful_timeout is 30 s
         except subprocess.TimeoutExpired:
-            server.kill()
+            pass
+        try:
+            os.killpg(server.pid, signal.SIGKILL)  # workers still busy (e.g. slow searches)
+        except ProcessLookupError:
+            pass
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
 
