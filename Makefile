@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev browser-deps lint conformance bench bench-search clean
+.PHONY: run test install install-dev browser-deps lint conformance bench bench-search clean serve bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,17 @@ conformance: install-dev
 bench-search: install-dev
 	$(BIN)/python bench/search.py --n $(BENCH_N)
 # --- end search ----------------------------------------------------------------------------
+## serve: production serving (issue 6): migrate, collect static files, run gunicorn with
+## cms/gunicorn.conf.py. Needs the production variables of the README (SECRET_KEY, ALLOWED_HOSTS, ...).
+serve: install
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/gunicorn -c cms/gunicorn.conf.py
+
+## bench-load: scaled demo content (50 Fachgruppen x 200 Protokolle) under 50 concurrent clients
+bench-load: install-dev
+	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -133,6 +133,7 @@ WAGTAIL_I18N_ENABLED = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [path for path in [BASE_DIR / "static"] if path.is_dir()]  # absent dir: staticfiles.W004
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -160,6 +161,8 @@ WAGTAIL_SITE_NAME = "Offensive Mittelstand – Fachgruppen"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "png", "jpg", "jpeg", "txt", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("OM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+# Issue 6: every admin document upload is checked by content (om_pages/uploads.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "om_pages.uploads.DocumentForm"
 
 # --- Search (issue 4): Whoosh backend for django-modelsearch, German analysis. -----------------
 # Wagtail reads WAGTAILSEARCH_BACKENDS; plain modelsearch would read MODELSEARCH_BACKENDS.
@@ -192,3 +195,46 @@ OM_SEARCH_DATE_FIELDS = {
     "om_pages.VeranstaltungPage": "start",
     "om_pages.JahresberichtPage": "year",
 }
+# --- Production hardening (issue 6) --------------------------------------------------------
+MIDDLEWARE.insert(1, "cms.middleware.RejectNulBytesMiddleware")  # NUL never reaches PostgreSQL
+# HTTPS-only cookies, HSTS and a TLS redirect whenever DEBUG is off; each can be tuned by an
+# environment variable (README, docs/operations.md). `make run` (DEBUG=1) keeps plain http.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # Wagtail marks its own preview views SAMEORIGIN
+SESSION_COOKIE_HTTPONLY = True
+# Behind a TLS-terminating proxy: name the header it sets, e.g. SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+# Only set this when the proxy always overwrites the header (Django docs, SECURE_PROXY_SSL_HEADER).
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    _proxy_header = os.environ["SECURE_PROXY_SSL_HEADER"].strip().upper().replace("-", "_")
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{_proxy_header}", "https")
+    USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+
+
+def cache_from_url(url: str) -> dict:
+    """Django CACHES entry from CACHE_URL: redis://, rediss://, unix:// (Redis), locmem://, dummy://."""
+    scheme = url.split("://", 1)[0].lower() if "://" in url else ""
+    if scheme in {"redis", "rediss", "unix"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "om-records"),
+            "TIMEOUT": int(os.environ.get("CACHE_TIMEOUT", "300")),
+        }
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": url[9:] or "om"}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} wird nicht unterstützt: redis://, rediss://, unix://, locmem:// oder dummy://."
+    )
+
+
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://om-records")}

@@ -191,8 +191,21 @@ class FachgruppePage(Page):
     def jahresberichte(self):
         return JahresberichtPage.objects.live().public().child_of(self).order_by("-year")
 
+    def load_contacts(self) -> None:
+        """Koordination and Moderation with their organisations in one query (issue 6)."""
+        from om_pages.models.snippets import Person
+
+        people = Person.objects.select_related("organisation").in_bulk(
+            [pk for pk in (self.koordination_id, self.moderation_id) if pk]
+        )
+        if self.koordination_id in people:
+            self.koordination = people[self.koordination_id]
+        if self.moderation_id in people:
+            self.moderation = people[self.moderation_id]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        self.load_contacts()
         context.update(
             members=self.member_organisations(),
             contacts=self.contacts(),

@@ -1,0 +1,54 @@
+"""Public pages render with a bounded number of queries, whatever the number of Protokolle (issue 6)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from om_pages.models import FachgruppePage, HomePage, ProtokollDocument, ProtokollPage
+
+#: Upper bounds per page type; measured on the demo site with headroom for the header and
+#: breadcrumbs. They must hold for 3 or 300 Protokolle alike.
+BOUNDS = {"home": 20, "fachgruppe": 22, "protokoll": 20}
+
+
+def add_protokolle(fachgruppe: FachgruppePage, count: int) -> None:
+    template = ProtokollPage.objects.child_of(fachgruppe).filter(documents__isnull=False).first()
+    document = template.documents.first().document
+    for number in range(count):
+        protokoll = ProtokollPage(
+            title=f"Zusatzsitzung {number}", slug=f"zusatzsitzung-{number}",
+            date=datetime.date(2020 + number % 6, 1 + number % 12, 1 + number % 28),
+            attendees="Eine Person\nNoch eine Person",
+        )
+        protokoll.documents = [ProtokollDocument(document=document)]
+        fachgruppe.add_child(instance=protokoll)
+        protokoll.save_revision().publish()
+
+
+def urls() -> dict[str, str]:
+    fachgruppe = FachgruppePage.objects.order_by("path").first()
+    protokoll = ProtokollPage.objects.child_of(fachgruppe).filter(documents__isnull=False).first()
+    return {"home": HomePage.objects.get().url, "fachgruppe": fachgruppe.url, "protokoll": protokoll.url}
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(BOUNDS))
+def test_page_queries_do_not_grow_with_protokolle(client, demo_home, django_assert_max_num_queries, name):
+    url = urls()[name]
+    client.get(url)  # warm per-process caches (content types, site root paths)
+    before = count_queries(client, url)
+    add_protokolle(FachgruppePage.objects.order_by("path").first(), 40)
+    with django_assert_max_num_queries(BOUNDS[name]):
+        response = client.get(url)
+    assert response.status_code == 200
+    if name == "fachgruppe":
+        assert "Zusatzsitzung" in response.content.decode()  # the new Protokolle are on the page
+    assert count_queries(client, url) == before, "query count grows with the number of Protokolle"
