@@ -3,7 +3,9 @@
 from hypothesis import strategies as st
 
 TOKENS = ["Sitzung", "a", " ", '"', "-", "*", "ODER", "OR", "NEAR", "AND", "NOT", "(", ")", ":",
-          "^", "~", "\\", "'", "\x00", "\x1f", "\u200b", "💥", "ß", "_", ".", "Ä", "Datensch*",
+          "^", "~", "\\", "'", "\x1f", "\u200b", "💥", "ß", "_", ".", "Ä", "Datensch*",
           '-"x', '""', "{title}", "%", "\n"]
 
-QUERIES = st.lists(st.sampled_from(TOKENS), max_size=14).map("".join) | st.text(max_size=60)
+# NUL never reaches a view: cms.middleware answers 400 first (tests/hardening/test_fuzz.py).
+QUERIES = st.lists(st.sampled_from(TOKENS), max_size=14).map("".join) | st.text(
+    st.characters(blacklist_characters="\x00"), max_size=60)

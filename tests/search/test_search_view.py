@@ -213,7 +213,7 @@ def test_backend_highlight_output_is_checked():
     ("-Plenum", "ohne Minuszeichen"),
     ('"unbalanciert Sitzung', "schließendes Anführungszeichen fehlte"),
     ("Sitzung " * 2000, "ersten 200 Zeichen"),
-    ("\x00\x07Sitzung\x1b[0m", "Treffer für „Sitzung“"),
+    ("\x07Sitzung\x1b[0m", "Treffer für „Sitzung“"),  # NUL: 400 by cms.middleware
     ("a*", "mindestens 2"),
 ])
 def test_malformed_queries_get_a_helpful_german_page(client, small_site, query, message):
