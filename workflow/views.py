@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -25,6 +25,19 @@ from workflow.services import (
     perform_transition,
     possible_transitions,
 )
+
+
+def back_url(page, vorgang: Vorgang, user) -> str:
+    """Where the user continues: the page editor if they may edit the page, else the Vorgang.
+
+    Body members (AG Transfer, Plenum) have no page permissions; sending them to the editor
+    would greet them with Wagtail's "no access" error right after a successful decision.
+    """
+    if page.permissions_for_user(user).can_edit():
+        return reverse("wagtailadmin_pages:edit", args=(page.pk,))
+    if vorgang.pk:
+        return reverse("vorgaenge:inspect", args=(vorgang.pk,))
+    return reverse("wagtailadmin_home")
 
 
 def transition_view(request, page_id: int, name: str):
@@ -61,12 +74,13 @@ def transition_view(request, page_id: int, name: str):
                 messages.success(request, f"{meta.custom['label']}: erfasst "
                                           f"({vorgang.get_kind_display()}, jetzt "
                                           f"„{vorgang.get_state_display()}“).")
-                return redirect("wagtailadmin_pages:edit", page.pk)
+                return redirect(back_url(page, vorgang, request.user))
         else:
             status = 400
     return TemplateResponse(request, "workflow/transition_form.html", {
         "page": page, "vorgang": vorgang, "name": name, "label": meta.custom["label"],
         "form": form, "errors": errors, "custom": meta.custom,
+        "back_url": back_url(page, vorgang, request.user),
         "entries": vorgang.entries() if vorgang.pk else [],
     }, status=status)
 
