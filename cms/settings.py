@@ -158,6 +158,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "om-records <noreply@l
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Offensive Mittelstand – Fachgruppen"
+# No avatars from gravatar.com: no e-mail hashes leave the site, nothing breaks offline.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "png", "jpg", "jpeg", "txt", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("OM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
