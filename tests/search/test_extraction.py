@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from django.test import override_settings
+from modelsearch.index import insert_or_update_object
 from wagtail.models import Page
 
 from om_pages.models import ProtokollPage
@@ -119,9 +120,16 @@ def test_om_pages_uses_the_extractor_named_in_settings(small_site):
 
 @pytest.mark.django_db
 def test_demo_docx_attachments_are_searchable(demo_home):
-    """The demo loader's real DOCX attachments are indexed with their Protokolle."""
+    """The demo loader's real DOCX attachments are indexed with their Protokolle.
+
+    The session's demo was indexed into the session index; this test has its own empty one
+    (``whoosh_dir``), so the demo's Protokolle are indexed into it first.
+    """
     with_attachment = ProtokollPage.objects.filter(documents__isnull=False).distinct()
     assert with_attachment.exists()
+    assert not Page.objects.live().public().search("Zwischenergebnisse")  # the index is empty
+    for protokoll in with_attachment:
+        insert_or_update_object(protokoll)
     found = {page.pk for page in Page.objects.live().public().search("Zwischenergebnisse")}
     assert set(with_attachment.values_list("pk", flat=True)) <= found
 

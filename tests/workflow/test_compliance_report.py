@@ -37,6 +37,23 @@ EXPECTED_DEMO = {
     "digitalisierung": {"R12": Status.GREEN, "R13": Status.AMBER},
     "fachkraeftesicherung": {"R12": Status.RED, "R13": Status.AMBER},
 }
+#: R1: the Leitungskreis checks applications, so the demo's applicant groups (unpublished
+#: drafts, workflow/demo.py APPLICANTS) are in the report too. Their demo data: the topic in
+#: the name (R2), open and free (R3), four intermediary members that are all OM partners
+#: (R4, R13), Koordination and Moderation from intermediaries (R5), a topic of their own
+#: (R17) — but no Jahresbericht (R12 red) and no Protokolle: the past year is red, the
+#: running year amber (R24).
+APPLICANT_SLUGS = ["nachhaltigkeit", "unternehmensnachfolge", "gesundheitsmanagement",
+                   "arbeitszeit", "vertrieb", "innovation", "energie", "qualitaet"]
+APPLICANT_EXPECTED = {"R12": Status.RED, "R24-vorjahr": Status.RED, "R24-jahr": Status.AMBER}
+EXPECTED_DEMO |= dict.fromkeys(APPLICANT_SLUGS, APPLICANT_EXPECTED)
+LIVE_SLUGS = ["gefaehrdungsbeurteilung", "digitalisierung", "fachkraeftesicherung"]
+
+
+def titles_of(slugs) -> list[str]:
+    """Titles in the report's order (by title)."""
+    return list(FachgruppePage.objects.filter(slug__in=slugs).order_by("title")
+                .values_list("title", flat=True))
 
 
 def export_rows(client, **params) -> dict[str, dict[str, str]]:
@@ -76,6 +93,9 @@ def test_every_demo_group_has_its_expected_colours(demo_home):
     by_slug = {row.fachgruppe.slug: row for row in rows}
     assert by_slug["fachkraeftesicherung"].overall is Status.RED
     assert by_slug["digitalisierung"].overall is Status.AMBER
+    for slug in APPLICANT_SLUGS:
+        assert not by_slug[slug].fachgruppe.live
+        assert by_slug[slug].overall is Status.RED
 
 
 @pytest.mark.django_db
@@ -85,11 +105,14 @@ def test_report_page_shows_every_group_with_coloured_cells(demo_home, admin_clie
     html = response.content.decode()
     for group in FachgruppePage.objects.all():
         assert group.title in html
-    # 27 rule cells: 1 red (Fachkräfte R12), 3 amber (R13), 23 green; the 3 overall cells
-    # are 1 red (Fachkräfte) and 2 amber.
-    assert html.count("om-check--red") == 1 + 1
-    assert html.count("om-check--amber") == 3 + 2
-    assert html.count("om-check--green") == 23
+    # Live groups, 27 rule cells: 1 red (Fachkräfte R12), 3 amber (R13), 23 green; their 3
+    # overall cells are 1 red (Fachkräfte) and 2 amber.
+    # 8 applicants, 72 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and
+    # 6 green each; their 8 overall cells are red.
+    applicants = len(APPLICANT_SLUGS)
+    assert html.count("om-check--red") == (1 + 1) + applicants * (2 + 1)
+    assert html.count("om-check--amber") == (3 + 2) + applicants * 1
+    assert html.count("om-check--green") == 23 + applicants * 6
     assert "Für 2025 liegt kein Jahresbericht an das Plenum vor." in html
 
 
@@ -214,23 +237,29 @@ def test_unpublished_protokoll_does_not_count(gefaehrdung, admin_client):
 @pytest.mark.django_db
 def test_filter_by_rule_and_result(demo_home, admin_client):
     rows = export_rows(admin_client, regel="R12", ergebnis="red")
-    assert list(rows) == ["Fachgruppe Fachkräftesicherung"]
-    assert len(export_rows(admin_client, regel="R13", ergebnis="amber")) == 3
+    assert list(rows) == titles_of(["fachkraeftesicherung", *APPLICANT_SLUGS])
+    assert list(export_rows(admin_client, regel="R13", ergebnis="amber")) == titles_of(LIVE_SLUGS)
+    assert list(export_rows(admin_client, regel="R24-jahr", ergebnis="amber")) == \
+        titles_of(APPLICANT_SLUGS)
     assert export_rows(admin_client, regel="R4", ergebnis="red") == {}
 
 
 @pytest.mark.django_db
 def test_filter_by_overall_result(demo_home, admin_client):
-    assert list(export_rows(admin_client, ergebnis="red")) == ["Fachgruppe Fachkräftesicherung"]
-    assert len(export_rows(admin_client, ergebnis="amber")) == 2
+    assert list(export_rows(admin_client, ergebnis="red")) == \
+        titles_of(["fachkraeftesicherung", *APPLICANT_SLUGS])
+    assert list(export_rows(admin_client, ergebnis="amber")) == \
+        titles_of(["gefaehrdungsbeurteilung", "digitalisierung"])
 
 
 @pytest.mark.django_db
 def test_filter_by_fachgruppe_and_page_status(demo_home, admin_client):
     group = FachgruppePage.objects.get(slug="digitalisierung")
     assert list(export_rows(admin_client, fachgruppe=group.pk)) == [group.title]
+    assert list(export_rows(admin_client, seite="entwurf")) == titles_of(APPLICANT_SLUGS)
     group.unpublish()
-    assert list(export_rows(admin_client, seite="entwurf")) == [group.title]
+    assert list(export_rows(admin_client, seite="entwurf")) == \
+        titles_of(["digitalisierung", *APPLICANT_SLUGS])
     assert export_rows(admin_client, seite="entwurf")[group.title]["Seite"] == "nicht veröffentlicht"
     assert group.title not in export_rows(admin_client, seite="veroeffentlicht")
 
@@ -406,8 +435,9 @@ def test_draft_changes_are_checked_only_when_asked(gefaehrdung, admin_client):
 def test_unpublished_application_is_checked_in_its_newest_revision(demo_home, admin_client):
     """An application (R1) lives in revisions only; the report checks what was entered."""
     index = FachgruppePage.objects.first().get_parent()
-    application = FachgruppePage(title="Fachgruppe Nachhaltigkeit", slug="nachhaltigkeit",
-                                 topic_area="Nachhaltigkeit", live=False)
+    # A slug of its own: the demo already has an application "nachhaltigkeit".
+    application = FachgruppePage(title="Fachgruppe Kreislaufwirtschaft", slug="kreislaufwirtschaft",
+                                 topic_area="Kreislaufwirtschaft", live=False)
     index.add_child(instance=application)
     application.save_revision()
     application.title = "Fachgruppe Nord"
