@@ -19,6 +19,7 @@ def manage(args: list[str], tmp_path: Path, **overrides: str) -> subprocess.Comp
     """Run manage.py with production settings (DEBUG off) in a fresh process."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SECURE_", "SESSION_", "CSRF_"))}
     env.pop("DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest, never in production
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings",
         SECRET_KEY=secrets.token_urlsafe(50),
