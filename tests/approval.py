@@ -8,26 +8,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
-from om_pages.models import GremiumPage, ProtokollPage
-from workflow.models import CHECKLIST
+from tests.workflow.conftest import complete_decision
 from workflow.services import current_vorgang, perform_transition
 
 #: The approving step of each state, in the order a chain reaches them.
 APPROVING_STEPS = ("ohne_zustimmung_freigeben", "einreichen", "ag_zustimmen",
                    "plenum_beschliessen", "plenum_zustimmen", "veroeffentlichen")
-
-
-def _decision(vorgang, name: str) -> dict:
-    custom = type(vorgang).transition_meta(name).custom
-    data = {"comment": "Beschlossen laut Protokoll."}
-    if custom["protokoll"]:
-        gremium = GremiumPage.objects.get(kind=custom["protokoll"])
-        data["protokoll"] = ProtokollPage.objects.child_of(gremium).order_by("-date").first()
-    if custom["votes"]:
-        data["votes"] = (20, 0, 1)
-    if custom["checklist"]:
-        data["checklist"] = dict.fromkeys(CHECKLIST, True)
-    return data
 
 
 def publish_decided(page):
@@ -39,7 +25,7 @@ def publish_decided(page):
                     if getattr(type(vorgang), t.name)._django_fsm.has_transition(vorgang.state)}
         name = next(step for step in APPROVING_STEPS
                     if step in possible and _allowed(vorgang, step))
-        perform_transition(vorgang, name, admin, **_decision(vorgang, name))
+        perform_transition(vorgang, name, admin, **complete_decision(vorgang, name))
     return type(page).objects.get(pk=page.pk)
 
 
