@@ -10,8 +10,10 @@
    through Wagtail's API, Protokolle as bulk inserts with correct treebeard paths (checked
    with ``find_problems`` afterwards); then the search index is rebuilt. Each step is timed.
 3. gunicorn on 127.0.0.1 at a free port; a threaded keep-alive client drives the home page, a
-   Fachgruppe page, a Protokoll page and ``/suche/?q=…``, bounded by --requests per page
-   and --duration seconds per phase.
+   Fachgruppe page, a Protokoll page, ``/suche/?q=…`` with five popular words (answered from
+   the search backend's hit cache after the first time) and ``suche-kalt``: broad searches
+   never asked before (every one scores all 10,000 Protokolle), bounded by --requests per
+   page and --duration seconds per phase.
 4. Prints requests/s, median and p95 per page and the error count (non-200 or failure), plus
    two baselines measured in the same run: a static file served by whitenoise at the same
    concurrency, and each page at 1 client.
@@ -224,6 +226,12 @@ def drive(port: int, targets: dict[str, list[str]], clients: int, per_target: in
     return samples
 
 
+def cold_search_urls(phase: int, count: int) -> list[str]:
+    """Broad searches that no earlier request asked: ``Beschluss`` (in every Protokoll) without a
+    made-up word, so Whoosh scores all 10,000 hits afresh instead of answering from its cache."""
+    return [f"/suche/?q={quote(f'Beschluss -lastwort{phase}x{number}')}" for number in range(count)]
+
+
 # --- orchestration ----------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -333,25 +341,35 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_until_up(port, server)
-        targets = {
-            "home": ["/"],
-            "fachgruppe": urls["fachgruppen"],
-            "protokoll": urls["protokolle"],
-            "suche": [f"/suche/?q={quote(term)}" for term in SEARCH_TERMS],
-        }
+        phases = iter(range(1, 100))
+
+        def targets_for_phase() -> dict[str, list[str]]:
+            phase = next(phases)
+            return {
+                "home": ["/"],
+                "fachgruppe": urls["fachgruppen"],
+                "protokoll": urls["protokolle"],
+                "suche": [f"/suche/?q={quote(term)}" for term in SEARCH_TERMS],
+                "suche-kalt": cold_search_urls(phase, args.requests),
+            }
+
+        targets = targets_for_phase()
         print(f"\ngunicorn on 127.0.0.1:{port}; Fachgruppe pages list {args.protokolle} Protokolle each")
-        drive(port, {"warmup": [u for us in targets.values() for u in us]}, 4, 40, 30)
+        drive(port, {"warmup": [u for name, us in targets.items() if name != "suche-kalt" for u in us]},
+              4, 40, 30)
 
         static = drive(port, {"static": [urls["static"]]}, args.clients, args.requests, args.duration)
         single = {
-            name: drive(port, {name: target}, 1, 30, args.duration)[name] for name, target in targets.items()
+            name: drive(port, {name: targets_for_phase()[name]}, 1, 30, args.duration)[name]
+            for name in targets
         }
         # each page alone at full concurrency, so one slow page does not hide the others
         alone = {
-            name: drive(port, {name: target}, args.clients, args.requests, args.duration)[name]
-            for name, target in targets.items()
+            name: drive(port, {name: targets_for_phase()[name]}, args.clients, args.requests,
+                        args.duration)[name]
+            for name in targets
         }
-        load = drive(port, targets, args.clients, args.requests, args.duration)
+        load = drive(port, targets_for_phase(), args.clients, args.requests, args.duration)
     finally:
         server.terminate()
         try:
@@ -382,6 +400,8 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
     for name in targets:
         print(f"  {name:<12} median at {args.clients} clients / median at 1 client: "
               f"{load_summary[name]['median_ms'] / single_summary[name]['median_ms']:.1f}x")
+    print(f"  suche-kalt median / suche median at 1 client (what the hit cache saves): "
+          f"{single_summary['suche-kalt']['median_ms'] / single_summary['suche']['median_ms']:.1f}x")
     every = [*load.values(), *alone.values(), *single.values(), static["static"]]
     errors = sum(s.errors for s in every)
     first = next((s.first_error for s in every if s.first_error), "")

@@ -131,13 +131,23 @@ def base_queryset(site: Site | None):
 
 
 def _ranked(results) -> list[tuple[int, float | None]]:
+    """The first ``MAX_HITS`` (pk, score) pairs of backend results.
+
+    Backends that can list ids and scores without loading pages (``ranked``, as the Whoosh
+    backend does) spare 2,000 page objects per broad query; others load the pages.
+    """
+    ranked = getattr(results, "ranked", None)
+    if callable(ranked):
+        return ranked(MAX_HITS)
     return [(page.pk, getattr(page, "_score", None)) for page in results[:MAX_HITS]]
 
 
 def _atom_pks(atom, queryset) -> list[int]:
     if isinstance(atom, Prefix):
-        return [page.pk for page in queryset.autocomplete(atom.stem)[:MAX_HITS]]
-    return [page.pk for page in queryset.search(atom.to_query())[:MAX_HITS]]
+        results = queryset.autocomplete(atom.stem)
+    else:
+        results = queryset.search(atom.to_query())
+    return [pk for pk, _ in _ranked(results)]
 
 
 def _clause_pks(clause: Clause, queryset) -> list[int]:

@@ -82,6 +82,9 @@ PREFIX_BOOST = 0.3
 PK_IN_LIMIT = 500
 FETCH_CHUNK = 500
 
+#: Recent (query, model) -> hits per process and index generation (see ``HitCache``).
+HIT_CACHE_SIZE = 64
+
 SEARCH_PREFIX = "f_"
 AUTOCOMPLETE_PREFIX = "a_"
 SPELL_FIELD = "spell"
@@ -146,6 +149,60 @@ def current_searcher(ix: whoosh_index.FileIndex):
         searcher = ix.searcher()
     cache_[key] = searcher
     return searcher
+
+
+class HitCache:
+    """Recent Whoosh hit lists of this process, valid for one index generation only.
+
+    Scoring every match of a broad word ("Sitzung" is in every Protokoll) costs Whoosh
+    a few hundred milliseconds at 10,000 pages, and popular words are asked again and
+    again. A committed write starts a new generation, which empties the cache, so a hit
+    list is never older than the index. Visibility is not cached: the database checks
+    every hit on every request (module docstring, step 2).
+    """
+
+    def __init__(self, size: int = HIT_CACHE_SIZE):
+        self.size = size
+        self._lock = threading.Lock()
+        self._generation: tuple | None = None
+        self._entries: OrderedDict[tuple, list] = OrderedDict()
+
+    def get(self, generation: tuple, key: tuple) -> list | None:
+        with self._lock:
+            if generation != self._generation:
+                return None
+            hits = self._entries.get(key)
+            if hits is not None:
+                self._entries.move_to_end(key)
+            return hits
+
+    def put(self, generation: tuple, key: tuple, hits: list) -> None:
+        with self._lock:
+            if generation != self._generation:
+                self._generation = generation
+                self._entries.clear()
+            self._entries[key] = hits
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation = None
+            self._entries.clear()
+
+
+_hit_cache = HitCache()
+
+
+def index_version(reader) -> tuple:
+    """What a reader sees: its generation and the ids of its segments.
+
+    Segment ids are random, so an index deleted and created again at the same path (whose
+    generations start again at 0) still gets a version of its own.
+    """
+    segments = tuple(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()
+                     if leaf.segment() is not None)
+    return reader.generation(), segments
 
 
 # --- what goes into a document ----------------------------------------------------------------
@@ -396,6 +453,17 @@ class WhooshSearchResults(BaseSearchResults):
         compiler._om_matches = matches
         return matches
 
+    def ranked(self, limit: int) -> list[tuple[object, float]]:
+        """The first ``limit`` (pk, score) pairs without loading any object.
+
+        For callers that need only ids and scores (facets and visibility checks of the
+        search page); ``None`` scores for MATCH_ALL, in queryset order.
+        """
+        matches = self._matches()
+        if matches is None:
+            return [(pk, None) for pk in self._database_queryset().values_list("pk", flat=True)[:limit]]
+        return matches[:limit]
+
     def _database_queryset(self):
         queryset = self.query_compiler.queryset
         if not self.query_compiler.order_by_relevance and not queryset.query.order_by:
@@ -551,6 +619,9 @@ class WhooshSearchBackend(BaseSearchBackend):
             )
         self.path = Path(path)
         self.lock_timeout = float(params.get("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+        # Modelsearch builds a new backend object per ``get_search_backend()``: the cache
+        # lives with the process, like the open indexes, and its key names the index path.
+        self.hit_cache = _hit_cache
 
     @property
     def ix(self) -> whoosh_index.FileIndex:
@@ -564,12 +635,19 @@ class WhooshSearchBackend(BaseSearchBackend):
         if query is wq.NullQuery:
             return []
         searcher = current_searcher(self.ix)
+        generation = (str(self.path), *index_version(searcher.reader()))
+        key = (repr(query), model_label(model))
+        cached = self.hit_cache.get(generation, key)
+        if cached is not None:
+            return cached
         results = searcher.search(query, filter=wq.Term("ct", model_label(model)), limit=None)
-        if results.scored_length() == 0:
-            return []
-        to_python = model._meta.pk.to_python
-        pk_column = searcher.reader().column_reader("pk")
-        return [(to_python(pk_column[docnum]), score) for score, docnum in results.top_n]
+        hits = []
+        if results.scored_length():
+            to_python = model._meta.pk.to_python
+            pk_column = searcher.reader().column_reader("pk")
+            hits = [(to_python(pk_column[docnum]), score) for score, docnum in results.top_n]
+        self.hit_cache.put(generation, key, hits)
+        return hits
 
     # -- extras for the search page (see module docstring) --
 
