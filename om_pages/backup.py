@@ -294,7 +294,9 @@ def restore_backup(source: Path, force: bool = False, log: Log = print) -> dict:
 def snapshot() -> dict:
     """Every backed-up model's rows as a digest, plus media checksums: compares two installations.
 
-    Rows are serialised with sorted keys, so the digest is the same on SQLite and PostgreSQL
+    Rows are serialised in primary key order with sorted keys and sorted many-to-many ids (a
+    relation to a model without ``Meta.ordering``, such as a user's groups, comes back in
+    whatever order the database chooses), so the digest is the same on SQLite and PostgreSQL
     for the same content.
     """
     digests = {}
@@ -302,6 +304,10 @@ def snapshot() -> dict:
         rows = serializers.serialize(
             "python", model._base_manager.order_by("pk")
         )
+        for row in rows:
+            for field in model._meta.many_to_many:
+                if isinstance(row["fields"].get(field.name), list):
+                    row["fields"][field.name].sort()
         payload = json.dumps(rows, sort_keys=True, default=str)
         digests[model_label(model)] = {
             "count": len(rows), "sha256": hashlib.sha256(payload.encode()).hexdigest()
