@@ -1,4 +1,5 @@
-"""Public pages render with a bounded number of queries, whatever the number of Protokolle (issue 6)."""
+"""Public pages, feeds and the search render with a bounded number of queries, whatever the number
+of Protokolle (issue 6): lists and links must never query once per item."""
 
 import datetime
 
@@ -10,17 +11,20 @@ from om_pages.models import FachgruppePage, HomePage, ProtokollDocument, Protoko
 
 #: Upper bounds per page type; measured on the demo site with headroom for the header and
 #: breadcrumbs. They must hold for 3 or 300 Protokolle alike.
-BOUNDS = {"home": 25, "fachgruppe": 25, "protokoll": 20}  # same bounds as tests/test_public_site.py
+BOUNDS = {"home": 25, "fachgruppe": 25, "protokoll": 20, "feed": 12, "fachgruppe-feed": 12, "ical": 12,
+          # 10 results per page, each with its snippet text (agenda, attachments): bounded by the
+          # page size, not by the number of hits
+          "suche": 70}
 
 
-def add_protokolle(fachgruppe: FachgruppePage, count: int) -> None:
+def add_protokolle(fachgruppe: FachgruppePage, count: int, first: int = 0) -> None:
     template = ProtokollPage.objects.child_of(fachgruppe).filter(documents__isnull=False).first()
     document = template.documents.first().document
-    for number in range(count):
+    for number in range(first, first + count):
         protokoll = ProtokollPage(
             title=f"Zusatzsitzung {number}", slug=f"zusatzsitzung-{number}",
             date=datetime.date(2020 + number % 6, 1 + number % 12, 1 + number % 28),
-            attendees="Eine Person\nNoch eine Person",
+            attendees="Eine Person\nNoch eine Person", body="<p>Beschluss der Zusatzsitzung.</p>",
         )
         protokoll.documents = [ProtokollDocument(document=document)]
         fachgruppe.add_child(instance=protokoll)
@@ -30,7 +34,14 @@ def add_protokolle(fachgruppe: FachgruppePage, count: int) -> None:
 def urls() -> dict[str, str]:
     fachgruppe = FachgruppePage.objects.order_by("path").first()
     protokoll = ProtokollPage.objects.child_of(fachgruppe).filter(documents__isnull=False).first()
-    return {"home": HomePage.objects.get().url, "fachgruppe": fachgruppe.url, "protokoll": protokoll.url}
+    return {
+        "home": HomePage.objects.get().url, "fachgruppe": fachgruppe.url, "protokoll": protokoll.url,
+        "feed": "/feeds/protokolle.atom",
+        "fachgruppe-feed": f"/feeds/fachgruppen/{fachgruppe.slug}/protokolle.atom",
+        "ical": "/feeds/veranstaltungen.ics",
+        # in many demo pages and in every added Protokoll: 40 more hits, still 10 on the page
+        "suche": "/suche/?q=Beschluss",
+    }
 
 
 def count_queries(client, url: str) -> int:
@@ -42,13 +53,15 @@ def count_queries(client, url: str) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(BOUNDS))
 def test_page_queries_do_not_grow_with_protokolle(client, demo_home, django_assert_max_num_queries, name):
+    fachgruppe = FachgruppePage.objects.order_by("path").first()
+    add_protokolle(fachgruppe, 12, first=0)  # a full page of search results before, too
     url = urls()[name]
     client.get(url)  # warm per-process caches (content types, site root paths)
     before = count_queries(client, url)
-    add_protokolle(FachgruppePage.objects.order_by("path").first(), 40)
+    add_protokolle(fachgruppe, 40, first=12)
     with django_assert_max_num_queries(BOUNDS[name]):
         response = client.get(url)
     assert response.status_code == 200
-    if name == "fachgruppe":
+    if name in ("fachgruppe", "suche"):
         assert "Zusatzsitzung" in response.content.decode()  # the new Protokolle are on the page
     assert count_queries(client, url) == before, "query count grows with the number of Protokolle"
