@@ -1,10 +1,14 @@
 """E-mail on every transition: to the body that must act next and to the group's contacts.
 
 Sent after the database transaction commits (``on_commit``), so a transition that loses a
-race or fails sends nothing. Django's mail; the console backend by default.
+race or fails sends nothing. Django's mail; the console backend by default. A mail server
+that refuses never undoes a decision: the step stays recorded and the failure is logged
+with the Vorgang, so operators can inform the recipients by hand.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +16,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from workflow.permissions import BODY_GROUP_NAMES
+
+logger = logging.getLogger("workflow")
 
 
 def body_emails(gremium: str) -> set[str]:
@@ -67,4 +73,15 @@ def notify_transition(vorgang, entry, notify: tuple[str, ...]) -> None:
     if not to:
         return
     subject, body = message(vorgang, entry)
-    transaction.on_commit(lambda: send_mail(subject, body, None, to, fail_silently=True))
+    transaction.on_commit(lambda: deliver(subject, body, to, vorgang.pk))
+
+
+def deliver(subject: str, body: str, to: list[str], vorgang_pk: int | None) -> bool:
+    """Send one notification; on failure log it (never raise: the step is already recorded)."""
+    try:
+        send_mail(subject, body, None, to, fail_silently=False)
+    except Exception:  # SMTP, DNS, TLS, a full disk for the file backend …
+        logger.error("Benachrichtigung zu Vorgang %s nicht versandt an %s: %s", vorgang_pk,
+                     ", ".join(to), subject, exc_info=True)
+        return False
+    return True

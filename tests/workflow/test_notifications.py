@@ -47,3 +47,29 @@ def test_refused_step_sends_nothing(demo_home, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
         perform_transition(make_vorgang("produkt", "in_ag_transfer"), "ag_zustimmen", user("plenum"))
     assert mail.outbox == []
+
+
+class RefusingBackend:
+    """A mail server that refuses every message (stands in for SMTP being down)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP-Server nicht erreichbar")
+
+
+@pytest.mark.django_db
+def test_mail_failure_keeps_the_step_and_is_logged(demo_home, django_capture_on_commit_callbacks,
+                                                    settings, caplog):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingBackend"
+    vorgang = make_vorgang("produkt", "entwurf")
+    with caplog.at_level("ERROR", logger="workflow"), django_capture_on_commit_callbacks(execute=True):
+        perform_transition(vorgang, "einreichen", user("fg-gefaehrdung"),
+                           **complete_decision(vorgang, "einreichen"))
+    vorgang.refresh_from_db()
+    assert vorgang.state == "in_ag_transfer"  # the decision stands
+    assert [entry.target for entry in vorgang.entries()][-1] == "in_ag_transfer"
+    failures = [r for r in caplog.records if "nicht versandt" in r.getMessage()]
+    assert len(failures) == 1 and "agtransfer@example.org" in failures[0].getMessage()
+    assert failures[0].exc_info is not None
