@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from om_pages.models import GremiumPage, ProtokollPage
 from workflow.models import CHECKLIST
 from workflow.services import Decision
+
+
+class ProtokollChoiceField(forms.ModelChoiceField):
+    """A Protokoll by id; an id beyond the database's integers is an invalid choice, not a 500.
+
+    Django guards integer lookups against overflow only on plain integer fields; a page type's
+    pk is its ``page_ptr`` link, so SQLite raised OverflowError for ids beyond 64 bits (issue 6).
+    """
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
 class TransitionForm(forms.Form):
@@ -24,7 +39,7 @@ class TransitionForm(forms.Form):
             gremium = GremiumPage.objects.filter(kind=custom["protokoll"]).first()
             queryset = (ProtokollPage.objects.child_of(gremium).order_by("-date")
                         if gremium else ProtokollPage.objects.none())
-            self.fields["protokoll"] = forms.ModelChoiceField(
+            self.fields["protokoll"] = ProtokollChoiceField(
                 queryset=queryset, label="Protokoll der entscheidenden Sitzung",
                 error_messages={"required": "Bitte das Protokoll der entscheidenden Sitzung angeben.",
                                 "invalid_choice": "Bitte ein Protokoll dieses Gremiums wählen."},
