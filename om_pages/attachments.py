@@ -1,8 +1,14 @@
-"""Hook for the text of attached documents, so om_pages needs no import of the search app.
+"""Attached files of pages in the public full-text search (issue #4, R19).
 
-``settings.OM_ATTACHMENT_TEXT_EXTRACTOR`` names a function ``(document) -> str`` by dotted
-path (``search.extraction.document_text`` in cms/settings.py). Without the setting, pages
-index no attachment text. See docs/architecture.md, "Attachment text hook".
+``document_text`` is the hook for the text of one document, so om_pages needs no import of
+the search app: ``settings.OM_ATTACHMENT_TEXT_EXTRACTOR`` names a function
+``(document) -> str`` by dotted path (``search.extraction.document_text`` in
+cms/settings.py). Without the setting, pages index no attachment text. See
+docs/architecture.md, "Attachment text hook".
+
+``AttachmentSearchMixin`` is what a page type with files adds to be searched with them:
+``attached_documents()`` (the search page's snippet "Im Anhang …" uses it too),
+``attachment_text()`` and the search fields ``ATTACHMENT_SEARCH_FIELDS``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from wagtail.search import index
 
 
 @lru_cache(maxsize=8)
@@ -24,3 +31,43 @@ def document_text(document) -> str:
     if not path or document is None:
         return ""
     return _extractor(path)(document) or ""
+
+
+#: The search fields of the attachment text; the autocomplete field lets the search page
+#: match prefixes (``arbeit*``) inside attachments too.
+ATTACHMENT_SEARCH_FIELDS = [
+    index.SearchField("attachment_text"),
+    index.AutocompleteField("attachment_text"),
+]
+
+
+class AttachmentSearchMixin:
+    """A page whose attached documents are found with it in the full-text search.
+
+    Either name the page's document foreign keys in ``attachment_document_fields`` or
+    override ``attached_documents()``; add ``ATTACHMENT_SEARCH_FIELDS`` to ``search_fields``.
+    Only what the page row holds is indexed and shown, so a draft's new file is not public
+    before the draft is published (R11); the search re-checks live/public for every hit.
+    """
+
+    #: Names of foreign keys to a Wagtail document whose files are the page's attachments.
+    attachment_document_fields: tuple[str, ...] = ()
+
+    def attached_documents(self) -> list:
+        documents = (getattr(self, name) for name in self.attachment_document_fields)
+        return [document for document in documents if document is not None]
+
+    def attachment_text(self) -> str:
+        """Text of all attached documents for the search index.
+
+        Remembered on the instance for the same files (the index asks for it once per
+        field), and extracted once per file version anyway (the search app's cache).
+        """
+        documents = self.attached_documents()
+        key = tuple((document.pk, document.file.name) for document in documents)
+        cached = getattr(self, "_attachment_text_cache", None)
+        if cached is None or cached[0] != key:
+            texts = (document_text(document) for document in documents)
+            cached = (key, "\n\n".join(text for text in texts if text))
+            self._attachment_text_cache = cached
+        return cached[1]

@@ -13,7 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from om_pages.attachments import document_text
+from om_pages.attachments import ATTACHMENT_SEARCH_FIELDS, AttachmentSearchMixin
 
 
 class HomePage(Page):
@@ -277,7 +277,7 @@ class MeetingKind(models.TextChoices):
     HYBRID = "hybrid", "Hybride Sitzung"
 
 
-class ProtokollPage(Page):
+class ProtokollPage(AttachmentSearchMixin, Page):
     """Minutes of a meeting of a Fachgruppe or a Gremium (R19, R24)."""
 
     date = models.DateField("Sitzungsdatum")
@@ -304,11 +304,10 @@ class ProtokollPage(Page):
         ),
         index.FilterField("date"),
         index.FilterField("meeting_kind"),
-        # Issue #4: the text of attached PDF/DOCX/ODT files is found with the page; the
-        # autocomplete fields let the search page match prefixes (``arbeit*``).
-        index.SearchField("attachment_text"),
+        # Issue #4: the autocomplete field lets the search page match prefixes (``arbeit*``);
+        # the text of attached PDF/DOCX/ODT files is found with the page (om_pages.attachments).
         index.AutocompleteField("body"),
-        index.AutocompleteField("attachment_text"),
+        *ATTACHMENT_SEARCH_FIELDS,
     ]
 
     parent_page_types = ["om_pages.FachgruppePage", "om_pages.GremiumPage"]
@@ -320,13 +319,6 @@ class ProtokollPage(Page):
 
     def attached_documents(self) -> list:
         return [item.document for item in self.documents.select_related("document")]
-
-    def attachment_text(self) -> str:
-        """Text of all attached documents for the search index (extracted once per file)."""
-        if getattr(self, "_attachment_text", None) is None:
-            texts = (document_text(document) for document in self.attached_documents())
-            self._attachment_text = "\n\n".join(text for text in texts if text)
-        return self._attachment_text
 
     def attendee_list(self) -> list[str]:
         return [line.strip() for line in self.attendees.splitlines() if line.strip()]
@@ -375,7 +367,7 @@ class ProduktKind(models.TextChoices):
     PRAXISSTANDARD = "praxisstandard", "Praxisstandard"
 
 
-class ProduktPage(Page):
+class ProduktPage(AttachmentSearchMixin, Page):
     """A deliverable of a Fachgruppe; decided in the AG Transfer and the Plenum (R11)."""
 
     kind = models.CharField("Produktart", max_length=32, choices=ProduktKind.choices)
@@ -391,7 +383,9 @@ class ProduktPage(Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"), index.SearchField("body"), index.FilterField("kind"),
+        *ATTACHMENT_SEARCH_FIELDS,  # the Produktdatei is found with the Produkt (issue #4)
     ]
+    attachment_document_fields = ("document",)
 
     parent_page_types = ["om_pages.FachgruppePage"]
     subpage_types: list[str] = []
@@ -452,7 +446,7 @@ def current_year() -> int:
     return datetime.date.today().year
 
 
-class JahresberichtPage(Page):
+class JahresberichtPage(AttachmentSearchMixin, Page):
     """A Fachgruppe's yearly report to the Plenum (R12)."""
 
     year = models.PositiveIntegerField("Berichtsjahr", default=current_year)
@@ -465,7 +459,11 @@ class JahresberichtPage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("year"), FieldPanel("body"), FieldPanel("document"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("body"), index.FilterField("year")]
+    search_fields = Page.search_fields + [
+        index.SearchField("body"), index.FilterField("year"),
+        *ATTACHMENT_SEARCH_FIELDS,  # the Berichtsdatei is found with the report (issue #4, R12)
+    ]
+    attachment_document_fields = ("document",)
 
     parent_page_types = ["om_pages.FachgruppePage"]
     subpage_types: list[str] = []

@@ -6,11 +6,13 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction
 
 from om_pages.models import ProtokollPage
 from search.legacy import date_from_name, date_from_text, title_from
 from search.models import ImportedFile
 from tests.search import files
+from workflow.access import grant_access
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +102,48 @@ def test_same_date_gets_a_unique_slug(small_site, tmp_path):
     slugs = set(ProtokollPage.objects.child_of(small_site.digital).filter(
         date=datetime.date(2024, 3, 5)).values_list("slug", flat=True))
     assert slugs == {"protokoll-2024-03-05", "protokoll-2024-03-05-2"}
+
+
+def imported_documents():
+    return get_document_model().objects.filter(
+        pk__in=ImportedFile.objects.values_list("document_id", flat=True))
+
+
+def test_documents_go_into_the_fachgruppes_own_collection(client, small_site, legacy_dir):
+    """R19: recognition gives the group its own collection; imported files belong there."""
+    zugang = grant_access(small_site.arbeitsschutz)  # what the Plenum's recognition runs
+    output = run(str(legacy_dir), "--fachgruppe", "arbeitsschutz")
+    assert imported_documents().count() == 4
+    assert set(imported_documents().values_list("collection_id", flat=True)) == {zugang.collection_id}
+    assert "Die Dokumente kommen in die Sammlung „Fachgruppe Arbeitsschutz“ der Fachgruppe." in output
+    assert "Wurzelsammlung" not in output
+    # the group's collection is not restricted: the text stays publicly searchable
+    html = client.get("/suche/", {"q": "Absturzsicherung"}).content.decode()
+    assert "<mark>Absturzsicherung</mark>" in html
+
+
+def test_without_own_collection_documents_go_to_the_root_with_a_notice(small_site, legacy_dir):
+    root = Collection.get_first_root_node()
+    output = run(str(legacy_dir), "--fachgruppe", "digital")
+    assert imported_documents().count() == 4
+    assert set(imported_documents().values_list("collection_id", flat=True)) == {root.pk}
+    assert ("Hinweis: Die Fachgruppe Digitalisierung hat keine eigene Sammlung (sie entsteht mit "
+            f"der Anerkennung, R19). Die Dokumente kommen in die Wurzelsammlung „{root.name}“.") in output
+
+
+def test_restricted_group_collection_is_used_with_a_notice(client, small_site, tmp_path):
+    zugang = grant_access(small_site.digital)
+    CollectionViewRestriction.objects.create(
+        collection=zugang.collection, restriction_type=CollectionViewRestriction.PASSWORD,
+        password="geheim")
+    (tmp_path / "2024-02-01.txt").write_text("Winterklausur\n\nThema Serverraumkuehlung",
+                                             encoding="utf-8")
+    output = run(str(tmp_path), "--fachgruppe", "digital")
+    assert list(imported_documents().values_list("collection_id", flat=True)) == [zugang.collection_id]
+    assert ("Hinweis: Die Sammlung „Fachgruppe Digitalisierung“ ist zugriffsbeschränkt; der Text "
+            "der Dokumente erscheint nicht in der öffentlichen Suche.") in output
+    assert client.get("/api/suche/", {"q": "Winterklausur"}).json()["total"] == 1  # the page is found
+    assert client.get("/api/suche/", {"q": "Serverraumkuehlung"}).json()["total"] == 0  # not the file
 
 
 def test_unknown_fachgruppe_is_a_clear_german_error(small_site, legacy_dir):

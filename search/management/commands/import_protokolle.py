@@ -4,8 +4,10 @@ Each PDF, DOCX, ODT, TXT or Markdown file in DIR becomes a ``ProtokollPage`` und
 Fachgruppe (R19: minutes on the OM homepage), with the file attached as a Wagtail document
 and its text indexed through the attachment cache. The meeting date comes from the file
 name or else the text; the title from the first heading or line, else the file name.
-Idempotent: a file whose SHA-256 was imported before is skipped. This is the one module of
-the search app that imports om_pages: it creates their pages.
+Idempotent: a file whose SHA-256 was imported before is skipped. The documents go into the
+Fachgruppe's own collection (R19, created on recognition by ``workflow.access``), or into the
+root collection with a notice when the group has none yet. This is the one module of the
+search app that imports om_pages: it creates their pages.
 """
 
 from __future__ import annotations
@@ -61,6 +63,17 @@ class ProgressBar:
         self.stream.flush()
 
 
+def group_collection(group) -> Collection | None:
+    """The collection recognition gave the Fachgruppe (R19), or None.
+
+    Read through the reverse one-to-one ``zugang`` (``workflow.models.FachgruppeZugang``), so
+    the search app imports no workflow code; without a Zugang the accessor raises an
+    ``AttributeError`` subclass, which ``getattr`` turns into None.
+    """
+    zugang = getattr(group, "zugang", None)
+    return zugang.collection if zugang is not None else None
+
+
 class Command(BaseCommand):
     help = "Importiert Altprotokolle (PDF, DOCX, ODT, TXT, Markdown) als veröffentlichte Protokolle."
 
@@ -86,6 +99,7 @@ class Command(BaseCommand):
         files = sorted(path for path in folder.iterdir() if path.is_file())
         self.stdout.write(f"{len(files)} Datei(en) in {folder} für die {group.title}"
                           f"{' (Probelauf, es wird nichts gespeichert)' if dry_run else ''}:")
+        self.collection = self.collection_for(group)
         progress = ProgressBar(self.stdout, len(files))
         imported: list[str] = []
         skipped: list[Skipped] = []
@@ -98,6 +112,22 @@ class Command(BaseCommand):
                 imported.append(outcome)
             progress.step(path.name)
         self.summary(imported, skipped, dry_run)
+
+    def collection_for(self, group) -> Collection:
+        """R19: the group's own collection, else the root collection; says which in the output."""
+        collection = group_collection(group)
+        if collection is None:
+            root = Collection.get_first_root_node()
+            self.stdout.write(self.style.WARNING(
+                f"Hinweis: Die {group.title} hat keine eigene Sammlung (sie entsteht mit der "
+                f"Anerkennung, R19). Die Dokumente kommen in die Wurzelsammlung „{root.name}“."))
+            return root
+        self.stdout.write(f"Die Dokumente kommen in die Sammlung „{collection.name}“ der Fachgruppe.")
+        if collection.get_view_restrictions().exists():
+            self.stdout.write(self.style.WARNING(
+                f"Hinweis: Die Sammlung „{collection.name}“ ist zugriffsbeschränkt; der Text der "
+                "Dokumente erscheint nicht in der öffentlichen Suche."))
+        return collection
 
     def import_file(self, path: Path, group, dry_run: bool, seen: dict[str, str]):
         name = path.name
@@ -142,8 +172,7 @@ class Command(BaseCommand):
         from om_pages.models import ProtokollDocument, ProtokollPage
 
         Document = get_document_model()
-        document = Document(title=f"{title} ({name})"[:255],
-                            collection=Collection.get_first_root_node())
+        document = Document(title=f"{title} ({name})"[:255], collection=self.collection)
         document.file.save(name, ContentFile(data), save=False)
         document.save()
         page = ProtokollPage(
