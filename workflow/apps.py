@@ -13,7 +13,7 @@ class WorkflowConfig(AppConfig):
         from django_fsm.signals import post_transition
 
         from om_pages.signals import demo_content_loaded
-        from workflow import demo, publishing, records
+        from workflow import demo, page_forms, publishing, records
 
         post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
         from wagtail.models import Page
@@ -22,4 +22,5 @@ class WorkflowConfig(AppConfig):
             pre_save.connect(publishing.guard_live_revision, sender=model,
                              dispatch_uid=f"workflow.guard.{model.__name__}")
         publishing.install_permission_testers()
+        page_forms.install_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

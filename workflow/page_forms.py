@@ -1,0 +1,82 @@
+"""R2, R17, R21 on every edit of a Fachgruppe page, not only when the group applies (R19).
+
+The application chain checks R2 and R17 as guards when a group applies (``workflow.guards``).
+Once recognised, the group's members edit and publish their own ``FachgruppePage``
+(``workflow.access`` grants ``change_page`` and ``publish_page``, and the page type is not
+gated by ``workflow.publishing``), so without this form they could rename the group until the
+topic no longer shows (R2), take over another group's topic (R17) or change their topic area
+without the AG Transfer (R21).
+
+The form is the page type's ``base_form_class``, installed from ``WorkflowConfig.ready`` the
+way ``workflow.publishing`` installs its permission tester: ``om_pages`` imports nothing from
+``workflow`` (docs/architecture.md). It refuses on every admin save, draft and publish alike,
+so a refused value cannot reach the page through a later publish of the draft either.
+Superusers and members of the AG Transfer are not restricted: the AG Transfer is where a new
+split of the topic areas is announced (R21).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from om_pages.models import FachgruppePage
+from workflow import rules
+from workflow.models import is_recognised
+from workflow.permissions import Gremium, is_body_member
+
+R21_MESSAGE = ("Der Themenbereich einer anerkannten Fachgruppe wird nur über die AG Transfer "
+               "geändert (R21): Die neue Aufteilung wird dort bekanntgegeben, das Plenum wird "
+               "informiert. Bisheriger Themenbereich: „{topic}“.")
+
+
+def may_change_topic_freely(user) -> bool:
+    """R21: superusers and AG Transfer members (``is_body_member`` counts superusers in)."""
+    return is_body_member(user, Gremium.AG_TRANSFER)
+
+
+def is_established(fachgruppe: FachgruppePage) -> bool:
+    """A group that holds its topic: live, or recognised by the Plenum (R1)."""
+    return fachgruppe.pk is not None and (fachgruppe.live or is_recognised(fachgruppe))
+
+
+class FachgruppePageForm(WagtailAdminPageForm):
+    """The admin form of ``FachgruppePage``: field errors in German, the rest of the form kept."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if may_change_topic_freely(self.for_user):
+            return cleaned_data
+        changed = set(self.changed_data) & {"title", "topic_area"}
+        if not changed or self.has_error("title") or self.has_error("topic_area"):
+            return cleaned_data
+        # In clean() the instance still holds the values the form was opened with.
+        title, topic = cleaned_data["title"], cleaned_data["topic_area"]
+        if "topic_area" in changed and is_established(self.instance):
+            self.add_error("topic_area", R21_MESSAGE.format(topic=self.instance.topic_area))
+            topic = self.instance.topic_area  # what stays; R17 has nothing new to check
+            changed.discard("topic_area")
+            if not changed:
+                return cleaned_data
+        candidate = self.candidate(title, topic)
+        for finding in rules.blocking(rules.check_r2_topic_in_name(candidate)):
+            self.add_error("title" if "title" in changed else "topic_area", str(finding))
+        if "topic_area" in changed:
+            for finding in rules.blocking(rules.check_r17_one_group_per_topic(candidate)):
+                self.add_error("topic_area", str(finding))
+        return cleaned_data
+
+    def candidate(self, title: str, topic: str) -> FachgruppePage:
+        """The unsaved page as it would be stored, for the rule checks; the instance stays untouched."""
+        candidate = copy.copy(self.instance)
+        candidate.title, candidate.topic_area = title, topic
+        return candidate
+
+
+def install_fachgruppe_form() -> None:
+    """Called from AppConfig.ready, like ``publishing.install_permission_testers``."""
+    FachgruppePage.base_form_class = FachgruppePageForm
+    edit_handler = getattr(FachgruppePage, "get_edit_handler", None)  # set by wagtail.admin's ready()
+    if edit_handler is not None:
+        edit_handler.cache_clear()  # a handler built before now would hold the old form class
