@@ -42,6 +42,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
+SINGLE_CLIENT_REQUESTS = 30
 SEARCH_TERMS = ["Unterweisung", "Gefährdungsbeurteilung", "Digitalisierung", "Sitzung", "Beschluss"]
 
 
@@ -350,7 +351,7 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
                 "fachgruppe": urls["fachgruppen"],
                 "protokoll": urls["protokolle"],
                 "suche": [f"/suche/?q={quote(term)}" for term in SEARCH_TERMS],
-                "suche-kalt": cold_search_urls(phase, args.requests),
+                "suche-kalt": cold_search_urls(phase, max(args.requests, SINGLE_CLIENT_REQUESTS)),
             }
 
         targets = targets_for_phase()
@@ -360,7 +361,8 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
 
         static = drive(port, {"static": [urls["static"]]}, args.clients, args.requests, args.duration)
         single = {
-            name: drive(port, {name: targets_for_phase()[name]}, 1, 30, args.duration)[name]
+            name: drive(port, {name: targets_for_phase()[name]}, 1, SINGLE_CLIENT_REQUESTS,
+                        args.duration)[name]
             for name in targets
         }
         # each page alone at full concurrency, so one slow page does not hide the others
