@@ -5,7 +5,9 @@ Syntax (shown on the search page as "Suchtipps"):
 - ``wort wort``: all words must occur (AND);
 - ``"genaue Phrase"``: the words in this order;
 - ``-wort`` / ``-"Phrase"``: exclude pages that contain it;
-- ``präfix*``: words beginning with it (at least two characters);
+- ``präfix*``: words beginning with it (at least two characters); without ``*`` the Whoosh
+  backend already finds compounds that begin with a word whose stem has five letters or
+  more ("Gefährdung" → "Gefährdungsbeurteilung"), the tips on the page say so;
 - ``wort ODER wort`` (or ``OR``): either of the two.
 
 Any input parses: stray quotes are closed, a lone minus or star is dropped, control

@@ -32,7 +32,7 @@ from wagtail.search.backends import get_search_backend
 from om_pages.public import without_hidden_ancestors
 from search import highlight
 from search.extraction import document_text
-from search.query import Clause, ParsedQuery, PhraseTerm, Prefix, Term
+from search.query import Clause, ParsedQuery, PhraseTerm, Prefix, Term, parse
 
 logger = logging.getLogger("search")
 
@@ -225,11 +225,15 @@ def _dates(pages: list[dict]) -> dict[int, datetime.date | None]:
     return dates
 
 
+def confirmed_pages(pks: list[int], site: Site | None):
+    """The pages among ``pks`` that the database confirms as live and public below the site."""
+    confirmed = base_queryset(site).filter(pk__in=pks)
+    return without_hidden_ancestors(confirmed, site.root_page if site else Page.get_first_root_node())
+
+
 def visible_rows(hits: list[tuple[int, float | None]], site: Site | None) -> list[Row]:
     """The hits that the database confirms as live and public, in hit order."""
-    pks = [pk for pk, _ in hits]
-    confirmed = base_queryset(site).filter(pk__in=pks)
-    confirmed = without_hidden_ancestors(confirmed, site.root_page if site else Page.get_first_root_node())
+    confirmed = confirmed_pages([pk for pk, _ in hits], site)
     pages = list(confirmed.values("pk", "path", "content_type_id", "first_published_at"))
     by_pk = {page["pk"]: page for page in pages}
     dates = _dates(pages)
@@ -304,25 +308,57 @@ def run(parsed: ParsedQuery, filters: Filters, site: Site | None) -> Outcome:
     if filters.sort == SORT_DATE:
         selected.sort(key=lambda row: (row.date or datetime.date.min, row.pk), reverse=True)
     outcome.rows = selected
-    outcome.suggestion = suggestion(backend, parsed)
+    outcome.suggestion = suggestion(backend, parsed, site)
     return outcome
 
 
-def suggestion(backend, parsed: ParsedQuery) -> str | None:
-    """"Meinten Sie …?" from the backend, if it offers ``suggest`` and has a better query."""
+def suggestion(backend, parsed: ParsedQuery, site: Site | None = None) -> str | None:
+    """"Meinten Sie …?" from the backend, if it offers ``suggest`` and has a better query.
+
+    A backend proposes from everything it indexed, which includes live pages the public may
+    not see (view restrictions, pages below an unpublished page). So each changed word or
+    phrase is kept only if, searched on its own, it finds a page the public may see (R19);
+    the others stay as the user typed them. A proposal the query syntax cannot map onto the
+    user's query is dropped.
+    """
     suggest = getattr(backend, "suggest", None)
     if suggest is None:
         return None
     query = parsed.normalized()
     try:
         proposal = suggest(query)
+        if not proposal or not isinstance(proposal, str):
+            return None
+        confirmed = _confirmed_suggestion(parsed, parse(" ".join(proposal.split())[:200]), site)
     except Exception:  # a suggestion is a nicety; it must never break the search
         logger.warning("Suchvorschlag fehlgeschlagen für %r", query, exc_info=True)
         return None
-    if not proposal or not isinstance(proposal, str):
+    if confirmed is None or confirmed.casefold() == query.casefold():
         return None
-    proposal = " ".join(proposal.split())[:200]
-    return proposal if proposal.casefold() != query.casefold() else None
+    return confirmed
+
+
+def _confirmed_suggestion(parsed: ParsedQuery, proposed: ParsedQuery, site: Site | None) -> str | None:
+    """``proposed`` with every changed atom that finds no visible page put back as typed."""
+    if not proposed.ok or len(proposed.clauses) != len(parsed.clauses):
+        return None
+    queryset = base_queryset(site)
+    clauses = []
+    for old, new in zip(parsed.clauses, proposed.clauses, strict=True):
+        if old.negated != new.negated or len(old.atoms) != len(new.atoms):
+            return None
+        atoms = []
+        for old_atom, new_atom in zip(old.atoms, new.atoms, strict=True):
+            if type(old_atom) is not type(new_atom):
+                return None
+            if str(old_atom).casefold() == str(new_atom).casefold():
+                atoms.append(old_atom)
+            elif confirmed_pages(_atom_pks(new_atom, queryset), site).exists():
+                atoms.append(new_atom)
+            else:
+                atoms.append(old_atom)
+        clauses.append(Clause(atoms, negated=old.negated))
+    return ParsedQuery(raw=parsed.raw, clauses=clauses).normalized()
 
 
 # --- the current page: specific pages and snippets -------------------------------------------

@@ -13,6 +13,10 @@ minutes say:
 So "Gefährdung", "Gefaehrdung" and "Gefahrdung" all become ``gefahrd``. Compound hits
 ("Gefährdung" finds "Gefährdungsbeurteilung") are made at query time by prefix expansion of
 the stem (see ``search.backends.whoosh``).
+
+For "Meinten Sie …?" a second unstemmed pipeline keeps each word as written next to its
+folded form (``written_forms_analyzer``), so a correction found among folded words can be
+shown as the pages spell it ("larmschutz" → "Lärmschutz").
 """
 
 from __future__ import annotations
@@ -58,6 +62,16 @@ def stem(word: str) -> str:
 CACHE_SIZE = 50_000
 _stem_cache: dict[str, str] = {}
 _fold_cache: dict[str, str] = {}
+_form_cache: dict[str, str] = {}
+
+#: Between the folded word and the word as written in a ``written_forms_analyzer`` term;
+#: tokens are ``\w+`` runs, so it never occurs inside a word.
+FORM_SEPARATOR = " "
+
+
+def written_form_term(word: str) -> str:
+    """``"larmschutz Lärmschutz"``: the folded word, then the word as written (case kept)."""
+    return fold(word) + FORM_SEPARATOR + word
 
 
 class _CachedWordFilter(Filter):
@@ -97,6 +111,13 @@ class FoldFilter(_CachedWordFilter):
     cache = _fold_cache
 
 
+class WrittenFormFilter(_CachedWordFilter):
+    """Turn each token into :func:`written_form_term` (folded key, then the original word)."""
+
+    transform = staticmethod(written_form_term)
+    cache = _form_cache
+
+
 def german_analyzer():
     """Analyzer for full-text fields: tokens, lower case, stop words, German stems, folding."""
     return (
@@ -110,3 +131,13 @@ def german_analyzer():
 def unstemmed_analyzer():
     """Analyzer for autocomplete and spelling: tokens, lower case, folding, no stemming."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
+
+
+def written_forms_analyzer():
+    """Analyzer for the written forms of words: tokens only, each as :func:`written_form_term`.
+
+    Looking up the terms that start with ``fold(word) + FORM_SEPARATOR`` gives every
+    spelling of a word in the pages ("Lärmschutz", "Laermschutz", "LÄRMSCHUTZ") with its
+    document frequency.
+    """
+    return RegexTokenizer(TOKEN_PATTERN) | WrittenFormFilter()

@@ -30,7 +30,10 @@ German analysis is in :mod:`search.backends.analysis`; every write goes through
 Extras for the public search page (call them through ``getattr`` on the backend):
 
 * ``backend.suggest(query_string) -> str | None``: "Meinten Sie …?" — the query with each
-  unknown word replaced by the closest indexed word, or ``None`` if nothing changes.
+  unknown word replaced by the closest indexed word as the pages write it ("Lärmschutz",
+  not the folded "larmschutz"), or ``None`` if nothing changes. Only words of live objects
+  are candidates; the search page still checks that a proposed word finds a page the
+  public may see (``search.service.suggestion``), since a live page may be private.
 * ``backend.highlight(text, query_string, max_chars=240) -> str``: an HTML-escaped snippet
   of ``text`` around the first hit with every matching word wrapped in ``<mark>``.
 
@@ -41,6 +44,7 @@ Not supported (``NotImplementedError`` naming this backend): query classes other
 from __future__ import annotations
 
 import html
+import re
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterator
@@ -65,10 +69,18 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import TermNotFound
+from whoosh.support.levenshtein import distance as edit_distance
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR
 
-from search.backends.analysis import fold, german_analyzer, unstemmed_analyzer
+from search.backends.analysis import (
+    FORM_SEPARATOR,
+    fold,
+    german_analyzer,
+    unstemmed_analyzer,
+    written_forms_analyzer,
+)
 from search.backends.writer import DEFAULT_LOCK_TIMEOUT, locked_writer
 
 BACKEND_NAME = "Whoosh-Suchbackend (search.backends.whoosh)"
@@ -88,6 +100,15 @@ HIT_CACHE_SIZE = 64
 SEARCH_PREFIX = "f_"
 AUTOCOMPLETE_PREFIX = "a_"
 SPELL_FIELD = "spell"
+#: The same words as written ("larmschutz Lärmschutz"), to show a correction the way the
+#: pages spell it (``search.backends.analysis.written_forms_analyzer``).
+SPELL_FORMS_FIELD = "spellforms"
+
+#: Words shorter than this are not corrected (too many neighbours to guess from).
+SUGGEST_MIN_LENGTH = 3
+#: Operators of the search syntax (``search.query``): no words to correct.
+SUGGEST_SKIP_WORDS = frozenset({"oder", "or", "und", "and"})
+_SUGGEST_WORD = re.compile(r"[^\W_]+")
 
 
 def build_schema() -> Schema:
@@ -99,9 +120,16 @@ def build_schema() -> Schema:
         ct=KEYWORD,  # labels of the object's class and its indexed ancestors
         spell=TEXT(analyzer=unstemmed_analyzer(), phrase=False),  # words for suggest()
     )
+    for name, field in added_fields().items():
+        schema.add(name, field)
     schema.add(SEARCH_PREFIX + "*", TEXT(analyzer=german_analyzer()), glob=True)
     schema.add(AUTOCOMPLETE_PREFIX + "*", TEXT(analyzer=unstemmed_analyzer(), phrase=False), glob=True)
     return schema
+
+
+def added_fields() -> dict:
+    """Fields added after indexes were first deployed; ``open_index`` adds them to an old index."""
+    return {SPELL_FORMS_FIELD: TEXT(analyzer=written_forms_analyzer(), phrase=False)}
 
 
 # --- index storage: one FileIndex per directory, one searcher per thread -------------------
@@ -132,6 +160,19 @@ def open_index(path: Path) -> whoosh_index.FileIndex:
         ix = whoosh_index.open_dir(key)
         _indexes[key] = ix
         return ix
+
+
+def add_missing_fields(writer) -> None:
+    """Add the fields of :func:`added_fields` that an index of an older release lacks.
+
+    Called by every writer that adds documents, before the first one (Whoosh allows schema
+    changes only then); readers cope with the field missing. Documents written before stay
+    as they are until ``manage.py update_index`` rewrites them: until then "Meinten Sie"
+    shows their words folded ("larmschutz"), as the previous release did.
+    """
+    for name, field in added_fields().items():
+        if name not in writer.schema:
+            writer.add_field(name, field)
 
 
 def current_searcher(ix: whoosh_index.FileIndex):
@@ -273,7 +314,10 @@ class ObjectIndexer:
                 words.append(doc[name])
         for name, boost in self.boosts.items():
             doc[f"_{name}_boost"] = boost
-        doc[SPELL_FIELD] = "\n".join(words)
+        # Spelling suggestions only come from live objects: Wagtail indexes drafts and
+        # unpublished pages too, and their words must not be proposed to the public (R19).
+        if getattr(obj, "live", True):
+            doc[SPELL_FIELD] = doc[SPELL_FORMS_FIELD] = "\n".join(words)
         return doc
 
 
@@ -544,6 +588,7 @@ class WhooshIndex(BaseIndex):
         if not documents:
             return
         with self.backend.writer(merge=not self.bulk) as writer:
+            add_missing_fields(writer)
             for doc in documents:
                 writer.update_document(**doc)
 
@@ -602,6 +647,19 @@ class WhooshRebuilder:
 # --- backend ----------------------------------------------------------------------------------
 
 
+def _in_live_document(reader, fieldname: str, text: str) -> bool:
+    """Whether a document that is not deleted has the term.
+
+    Whoosh keeps the terms of replaced and deleted documents in the segment's word list
+    until the next merge: the words of a page unpublished a moment ago are still "in" the
+    reader, but only in deleted documents.
+    """
+    try:
+        return reader.postings(fieldname, text).is_active()
+    except TermNotFound:
+        return False
+
+
 class WhooshSearchBackend(BaseSearchBackend):
     query_compiler_class = WhooshSearchQueryCompiler
     autocomplete_query_compiler_class = WhooshAutocompleteQueryCompiler
@@ -652,22 +710,68 @@ class WhooshSearchBackend(BaseSearchBackend):
     # -- extras for the search page (see module docstring) --
 
     def suggest(self, query_string: str) -> str | None:
-        """The query with unknown words replaced by the closest indexed word, or ``None``."""
-        searcher = current_searcher(self.ix)
-        reader = searcher.reader()
-        corrector = searcher.corrector(SPELL_FIELD)
+        """The query with unknown words replaced by the closest indexed word, or ``None``.
+
+        Works on the syntax of ``search.query``: minus signs, quotes and ``ODER`` stay as
+        they are, prefixes (``arbeit*``) are not corrected. A word is known when its folded
+        form is indexed ("Laermschutz" and "larmschutz" are known through "Lärmschutz");
+        an unknown one is replaced by the indexed word at the smallest edit distance (then
+        the most frequent), written as most pages write it.
+        """
+        reader = current_searcher(self.ix).reader()
         changed = False
-        words = []
-        for word in query_string.split():
-            key = fold(word.strip(".,;:!?\"'()[]"))
-            if key and not key.isdigit() and (SPELL_FIELD, key) not in reader:
-                best = corrector.suggest(key, limit=1, maxdist=2)
-                if best:
-                    words.append(best[0])
-                    changed = True
-                    continue
-            words.append(word)
-        return " ".join(words) if changed else None
+
+        def correct(match: re.Match) -> str:
+            nonlocal changed
+            better = self._correction(reader, match.group(0))
+            if better is None:
+                return match.group(0)
+            changed = True
+            return better
+
+        tokens = []
+        for token in query_string.split():
+            if token.endswith("*") or token.casefold() in SUGGEST_SKIP_WORDS:
+                tokens.append(token)
+            else:
+                tokens.append(_SUGGEST_WORD.sub(correct, token))
+        return " ".join(tokens) if changed else None
+
+    @staticmethod
+    def _correction(reader, word: str) -> str | None:
+        key = fold(word)
+        if len(key) < SUGGEST_MIN_LENGTH or key.isdigit() or _in_live_document(reader, SPELL_FIELD, key):
+            return None
+        maxdist = 1 if len(key) <= 5 else 2
+        # Whoosh's corrector ranks by frequency only; rank by distance first.
+        candidates = [
+            (edit_distance(key, term), -reader.doc_frequency(SPELL_FIELD, term), term)
+            for term in reader.terms_within(SPELL_FIELD, key, maxdist)
+            if term != key and _in_live_document(reader, SPELL_FIELD, term)
+        ]
+        if not candidates:
+            return None
+        best = min(candidates)[2]
+        return WhooshSearchBackend.written_form(reader, best) or best
+
+    @staticmethod
+    def written_form(reader, key: str) -> str | None:
+        """The spelling of the folded word ``key`` found in most documents, or ``None``
+        (an index built before ``SPELL_FORMS_FIELD`` until ``update_index`` ran).
+
+        Ties go to the spelling with umlauts or ß ("Lärmschutz" before "Laermschutz").
+        """
+        if SPELL_FORMS_FIELD not in reader.schema:
+            return None
+        prefix = key + FORM_SEPARATOR
+        forms = []
+        for term in reader.expand_prefix(SPELL_FORMS_FIELD, prefix):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            if not _in_live_document(reader, SPELL_FORMS_FIELD, text):
+                continue
+            form = text[len(prefix):]
+            forms.append((-reader.doc_frequency(SPELL_FORMS_FIELD, text), form.isascii(), form))
+        return min(forms)[2] if forms else None
 
     def highlight(self, text: str, query_string: str, max_chars: int = 240) -> str:
         """HTML-escaped snippet of ``text`` with the words matching ``query_string`` in ``<mark>``."""

@@ -1,9 +1,11 @@
 """The public search page /suche/ (issue #4): attachments, syntax, facets, visibility, bad input."""
 
 import datetime
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
@@ -80,6 +82,29 @@ def test_prefix_matches_word_beginnings_in_page_and_attachment(client, small_sit
     # words: search.backends.whoosh.MIN_PREFIX_LENGTH, tests/search/test_german_analysis.py.)
     assert hit_titles(get(client, q="Scha")) == []
     assert hit_titles(get(client, q="Scha*")) == ["Sitzung Lärmschutz"]
+
+
+def tips(html: str) -> str:
+    return re.search(r'<details class="search-tips".*?</details>', html, re.S).group(0)
+
+
+def test_tips_describe_compound_hits_and_the_star_as_they_work(client, small_site):
+    """The "Suchtipps" match the backend: a word whose stem has at least five letters
+    (search.backends.whoosh.MIN_PREFIX_LENGTH) also finds the compounds it begins, without *;
+    * forces a prefix search, also for short beginnings."""
+    text = tips(get(client))
+    assert "<kbd>Gefährdung</kbd>: findet auch zusammengesetzte Wörter" in text
+    assert "„Gefährdungsbeurteilung“" in text and "5 Buchstaben" in text
+    assert "<kbd>Lärm*</kbd>" in text and "„Lärmschutz“" in text
+    # the tips' examples, run: compounds without * ...
+    assert hit_titles(get(client, q="Gefährdung")) == ["Sitzung Gefährdungsbeurteilung"]
+    assert hit_titles(get(client, q="Gefaehrdung")) == ["Sitzung Gefährdungsbeurteilung"]
+    assert hit_titles(get(client, q="Schall")) == ["Sitzung Lärmschutz"]  # "Schallpegel" in the PDF
+    # ... but not from a shorter stem ("Lärm" → larm, "Daten" → dat): there the * is needed
+    assert hit_titles(get(client, q="Lärm")) == []
+    assert hit_titles(get(client, q="Lärm*")) == ["Sitzung Lärmschutz"]
+    assert hit_titles(get(client, q="Daten")) == []
+    assert set(hit_titles(get(client, q="Daten*"))) == {"Sitzung Datenschutz", "Plenum Frühjahr"}
 
 
 def test_prefix_combines_with_words_and_exclusion(client, small_site):
@@ -179,8 +204,12 @@ def test_did_you_mean_when_the_backend_suggests(client, small_site):
     # does not know: a query of indexed words gets no "Meinten Sie".
     assert "Meinten Sie" not in get(client, q="Lärmschutz")
     assert "Meinten Sie" in get(client, q="Laermschuts")
+    # Any backend with ``suggest`` works; its proposal is shown only if the proposed word
+    # finds a visible page through that backend (tests/search/test_suggest.py).
     backends = {"default": {"BACKEND": "tests.search.backends"}}
     with override_settings(WAGTAILSEARCH_BACKENDS=backends):
+        assert "Meinten Sie" not in get(client, q="Laermschuts")  # its index is still empty
+        call_command("update_index", stdout=io.StringIO())
         html = get(client, q="Laermschuts")
     assert "Meinten Sie" in html
     assert "?q=L%C3%A4rmschutz" in html

@@ -121,7 +121,7 @@ def test_unsupported_query_names_backend(backend, protokolle):
 
 
 def test_suggest_and_highlight(backend, protokolle):
-    assert backend.suggest("Leitfadn") == "leitfaden"
+    assert backend.suggest("Leitfadn") == "Leitfaden"  # as written in the pages
     assert backend.suggest("Leitfaden") is None
     snippet = backend.highlight("Die <b>Gefährdungsbeurteilung</b> & der Leitfaden", "Gefährdung")
     assert "<mark>Gefährdungsbeurteilung</mark>" in snippet
