@@ -27,6 +27,11 @@ def test_editor_writes_publishes_and_finds_protokoll(demo_home, browser_page, sc
     page.locator("[data-contentpath='body'] [contenteditable='true']").fill(
         "Die Fachgruppe berät über Quantenkryptografie in kleinen Betrieben."
     )
+    # Draftail writes its hidden input a moment after typing (debounced); publishing before that
+    # would save an empty body, so wait until the form holds the text.
+    page.wait_for_function(
+        "document.querySelector(\"input[name='body']\").value.includes('kleinen Betrieben')"
+    )
     screenshot(page, "10-protokoll-editor")
     page.locator("footer .w-dropdown__toggle").click()
     page.locator("button[name='action-publish']").click()
