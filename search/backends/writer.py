@@ -8,7 +8,8 @@ goes through :func:`locked_writer`, which
 * waits for the index's ``WRITELOCK`` (an ``fcntl.flock`` held by another process) with a
   timeout, retrying every ``delay`` seconds — the OS drops a flock when its process dies,
   so a crashed writer never leaves a stale lock;
-* commits on success and cancels on error, so the lock is always released;
+* commits on success and cancels on error, and releases the lock in any case (it takes the
+  lock itself, so a writer that fails half-way cannot keep it);
 * raises :class:`IndexLockTimeout` when the lock stays taken longer than the timeout —
   the update is never dropped silently (no fire-and-forget ``AsyncWriter`` thread).
 """
@@ -19,7 +20,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from whoosh.index import FileIndex, LockError
+from whoosh.index import FileIndex
+from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
 DEFAULT_LOCK_TIMEOUT = 60.0
@@ -41,17 +43,23 @@ def locked_writer(
 ) -> Iterator[SegmentWriter]:
     """Yield the index's only writer; commit when the block ends, cancel if it raises."""
     with _process_lock:
-        try:
-            writer = ix.writer(timeout=timeout, delay=delay)
-        except LockError as exc:
+        # The lock is taken and released here, not by Whoosh's writer: Whoosh frees it only
+        # at the very end of a successful commit or cancel, so a writer failing half-way
+        # (in its constructor, a commit, a cancel) would keep it for the life of the process
+        # and make every later write of this process wait out the timeout.
+        lock = ix.lock("WRITELOCK")
+        if not try_for(lock.acquire, timeout=timeout, delay=delay):
             raise IndexLockTimeout(
                 f"Der Suchindex in {ix.storage.folder} war länger als {timeout:g} s "
                 "von einem anderen Schreibvorgang gesperrt; die Änderung wurde nicht gespeichert."
-            ) from exc
+            )
         try:
-            yield writer
-        except BaseException:
-            writer.cancel()
-            raise
-        else:
+            writer = ix.writer(_lk=False)
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
             writer.commit(**commit_kwargs)
+        finally:
+            lock.release()

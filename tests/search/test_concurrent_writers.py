@@ -94,3 +94,33 @@ def test_threads_of_one_process_lose_nothing(backend):
         thread.join(timeout=120)
     expected = {f"om_pages.organisation:{pk}" for first in (1, 101, 201) for pk in range(first, first + 25)}
     assert indexed_keys(backend) == expected
+
+
+@pytest.mark.parametrize("failing", ["commit", "cancel"])
+def test_writer_failing_half_way_releases_the_lock(whoosh_dir, monkeypatch, failing):
+    """A commit (or a cancel after an error) that fails half-way must not keep the index lock:
+    Whoosh frees it only at the end of both, so later writes of the process would wait out
+    the timeout (seen in CI: every page publish then took 60 s)."""
+    from whoosh.writing import SegmentWriter
+
+    from search.backends.writer import locked_writer
+
+    backend = get_search_backend("default")
+    backend.add(Organisation(pk=1, name="Kammer eins"))
+
+    def broken(self, *args, **kwargs):
+        raise OSError("Datenträger voll")
+
+    monkeypatch.setattr(SegmentWriter, failing, broken)
+    with pytest.raises(OSError, match="Datenträger voll"):
+        with locked_writer(backend.ix, timeout=0.5) as writer:
+            writer.update_document(key="om_pages.organisation:2", pk="2", ct="om_pages.organisation")
+            if failing == "cancel":
+                raise OSError("Datenträger voll")  # the body fails, then the cancel fails too
+    monkeypatch.undo()
+
+    started = time.monotonic()
+    backend.lock_timeout = 0.5
+    backend.add(Organisation(pk=3, name="Kammer drei"))  # would raise IndexLockTimeout
+    assert time.monotonic() - started < 5
+    assert "om_pages.organisation:3" in indexed_keys(backend)
