@@ -11,16 +11,17 @@ class WorkflowConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import pre_save
         from django_fsm.signals import post_transition
+        from wagtail.models import Page, Revision
 
         from om_pages.signals import demo_content_loaded
-        from workflow import demo, page_forms, publishing, records
+        from workflow import demo, freeze, page_forms, publishing, records
 
         post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
-        from wagtail.models import Page
-
         for model in (*publishing.GATED_PAGE_TYPES, Page):  # Page: saves via a plain Page instance
             pre_save.connect(publishing.guard_live_revision, sender=model,
                              dispatch_uid=f"workflow.guard.{model.__name__}")
+        # R10, R11: a submitted revision is never rewritten (edit view, autosave, API, code).
+        pre_save.connect(freeze.guard_frozen_revision, sender=Revision, dispatch_uid="workflow.freeze")
         publishing.install_permission_testers()
         page_forms.install_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

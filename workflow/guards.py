@@ -7,6 +7,7 @@ able to say *why* it fails (``findings``), so the editor sees every reason at on
 from __future__ import annotations
 
 from workflow import rules
+from workflow.digest import content_digest
 from workflow.rules import Finding
 
 
@@ -69,8 +70,25 @@ def _decided_revision(vorgang) -> list[Finding]:
     return []
 
 
+TAMPERED = ("Der eingereichte Stand wurde nach der Einreichung verändert: seine Prüfsumme stimmt "
+            "nicht mit der bei der Einreichung festgehaltenen überein. Er wird weder beraten noch "
+            "veröffentlicht (R10, R11); bitte die Administration informieren und den Vorgang von "
+            "der Fachgruppe neu einreichen lassen.")
+
+
+def _revision_intact(vorgang) -> list[Finding]:
+    """R10, R11: the pinned revision still has the content that was submitted."""
+    if vorgang.revision_id is None:
+        return []
+    if not vorgang.revision_digest or content_digest(vorgang.revision) != vorgang.revision_digest:
+        return [Finding("R11", TAMPERED)]
+    return []
+
+
 application_ok = Guard("application_ok", lambda v: _has_content(v) or _application(v))
 fachgruppe_recognised = Guard("fachgruppe_recognised", lambda v: _has_content(v) or _recognised(v))
 needs_consent = Guard("needs_consent", lambda v: _has_content(v) or _recognised(v) + _needs_consent(v))
 consent_exempt = Guard("consent_exempt", lambda v: _has_content(v) or _recognised(v) + _exempt(v))
-revision_decided = Guard("revision_decided", lambda v: _has_content(v) or _decided_revision(v))
+revision_decided = Guard("revision_decided",
+                         lambda v: _has_content(v) or _decided_revision(v) or _revision_intact(v))
+revision_intact = Guard("revision_intact", lambda v: _has_content(v) or _revision_intact(v))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from workflow import guards
+from workflow.digest import content_digest
 from workflow.permissions import (
     Gremium,
     ag_transfer_permission,
@@ -109,6 +110,10 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         on_delete=models.SET_NULL, related_name="+",
         help_text="Die eingereichte und beschlossene Revision; nur sie wird veröffentlicht.",
     )
+    revision_digest = models.CharField(
+        "Prüfsumme des eingereichten Stands", max_length=64, blank=True,
+        help_text="SHA-256 des eingereichten Inhalts; vor dem Veröffentlichen geprüft (R10, R11).",
+    )
     awaiting = models.CharField("Wartet auf", max_length=20, choices=Gremium.choices, blank=True)
     created_at = models.DateTimeField("Angelegt", default=timezone.now)
     updated_at = models.DateTimeField("Zuletzt geändert", auto_now=True)
@@ -134,6 +139,8 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.awaiting = AWAITING.get(self.kind, {}).get(self.state, "")
+        if self.revision_id and not self.revision_digest:
+            self.revision_digest = content_digest(self.revision)  # pinned when first stored
         if self.page_id and not self.page_title:
             self.page_title = self.page.title
         super().save(*args, **kwargs)
@@ -162,12 +169,16 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return Page.objects.get(pk=self.page_id).specific.get_latest_revision_as_object()
 
     def pin_revision(self) -> None:
-        """Record the revision being submitted: what is decided is what is published."""
+        """Record the revision being submitted and its digest: what is decided is what is published.
+
+        From now on the revision is frozen (``workflow.freeze``): edits make new revisions.
+        """
         from wagtail.models import Page
 
         page = Page.objects.get(pk=self.page_id).specific
         revision = page.latest_revision or page.save_revision()
         self.revision = revision
+        self.revision_digest = content_digest(revision)
 
     @classmethod
     def transitions(cls) -> list:
@@ -220,7 +231,7 @@ class Anerkennung(Vorgang):
         self.pin_revision()
 
     @transition(field="state", source=S.BEIM_LEITUNGSKREIS, target=S.IN_AG_TRANSFER,
-                permission=leitungskreis_permission,
+                conditions=[guards.revision_intact], permission=leitungskreis_permission,
                 custom=step("In der AG Transfer vorstellen", G.LEITUNGSKREIS, notify=(G.AG_TRANSFER,)))
     def lk_weiterleiten(self, **decision) -> None:
         """R1: the application is presented in the AG Transfer."""
@@ -232,7 +243,7 @@ class Anerkennung(Vorgang):
         pass
 
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.IM_PLENUM,
-                permission=ag_transfer_permission,
+                conditions=[guards.revision_intact], permission=ag_transfer_permission,
                 custom=step("Dem Plenum zur Anerkennung vorschlagen", G.AG_TRANSFER, protokoll=AG,
                             notify=(G.PLENUM, G.LEITUNGSKREIS)))
     def ag_vorschlagen(self, **decision) -> None:
@@ -245,7 +256,7 @@ class Anerkennung(Vorgang):
         pass
 
     @transition(field="state", source=S.IM_PLENUM, target=S.ANERKANNT,
-                permission=plenum_permission,
+                conditions=[guards.revision_intact], permission=plenum_permission,
                 custom=step("Anerkennen (Plenumsbeschluss)", G.PLENUM, protokoll=PL, votes=True,
                             approves=True))
     def plenum_anerkennen(self, **decision) -> None:
@@ -331,7 +342,7 @@ class Produktfreigabe(_Freigabe, Vorgang):
         self.pin_revision()
 
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.IM_PLENUM,
-                permission=ag_transfer_permission,
+                conditions=[guards.revision_intact], permission=ag_transfer_permission,
                 custom=step("Zustimmen und dem Plenum vorlegen", G.AG_TRANSFER, protokoll=AG,
                             checklist=True, notify=(G.PLENUM,)))
     def ag_zustimmen(self, **decision) -> None:
@@ -345,7 +356,7 @@ class Produktfreigabe(_Freigabe, Vorgang):
         pass
 
     @transition(field="state", source=S.IM_PLENUM, target=S.BESCHLOSSEN,
-                permission=plenum_permission,
+                conditions=[guards.revision_intact], permission=plenum_permission,
                 custom=step("Beschließen (Plenumsbeschluss)", G.PLENUM, protokoll=PL, votes=True,
                             approves=True, notify=(G.REDAKTION,)))
     def plenum_beschliessen(self, **decision) -> None:
@@ -385,14 +396,14 @@ class Veranstaltungsfreigabe(_Freigabe, Vorgang):
         self.pin_revision()
 
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.BESCHLOSSEN,
-                permission=ag_transfer_permission,
+                conditions=[guards.revision_intact], permission=ag_transfer_permission,
                 custom=step("Zustimmen (ohne Plenum)", G.AG_TRANSFER, protokoll=AG, checklist=True,
                             notify=(G.REDAKTION,)))
     def ag_zustimmen(self, **decision) -> None:
         pass
 
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.IM_PLENUM,
-                permission=ag_transfer_permission,
+                conditions=[guards.revision_intact], permission=ag_transfer_permission,
                 custom=step("Zustimmen und dem Plenum vorlegen", G.AG_TRANSFER, protokoll=AG,
                             checklist=True, notify=(G.PLENUM,)))
     def ag_an_plenum_verweisen(self, **decision) -> None:
@@ -406,7 +417,7 @@ class Veranstaltungsfreigabe(_Freigabe, Vorgang):
         pass
 
     @transition(field="state", source=S.IM_PLENUM, target=S.BESCHLOSSEN,
-                permission=plenum_permission,
+                conditions=[guards.revision_intact], permission=plenum_permission,
                 custom=step("Zustimmen (Plenumsbeschluss)", G.PLENUM, protokoll=PL, votes=True,
                             approves=True, notify=(G.REDAKTION,)))
     def plenum_zustimmen(self, **decision) -> None:
@@ -463,6 +474,7 @@ class Eintrag(models.Model):
     revision = models.ForeignKey("wagtailcore.Revision", verbose_name="Revision", null=True,
                                  blank=True, on_delete=models.SET_NULL, related_name="+")
     revision_number = models.PositiveIntegerField("Revisions-ID", null=True, blank=True)
+    revision_digest = models.CharField("Prüfsumme des beratenen Stands", max_length=64, blank=True)
     votes_yes = models.PositiveIntegerField("Ja-Stimmen", null=True, blank=True)
     votes_no = models.PositiveIntegerField("Nein-Stimmen", null=True, blank=True)
     votes_abstain = models.PositiveIntegerField("Enthaltungen", null=True, blank=True)

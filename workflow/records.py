@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from wagtail.log_actions import LogFormatter, log
 
+from workflow.digest import content_digest
+
 LOG_ACTION = "om.vorgang"
 
 
@@ -31,6 +33,7 @@ def record_transition(sender, instance, name, source, target, method_kwargs=None
         comment=data.get("comment") or "",
         protokoll=data.get("protokoll"),
         revision=instance.revision, revision_number=instance.revision_id,
+        revision_digest=content_digest(instance.revision) if instance.revision_id else "",
         votes_yes=votes[0], votes_no=votes[1], votes_abstain=votes[2],
         checklist=data.get("checklist") or {},
     )

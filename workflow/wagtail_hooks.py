@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
 from workflow import compliance_hooks  # noqa: F401 - the Kriterien-Check registers itself
+from workflow.editor_notice import submitted_draft_notice
+from workflow.freeze import drop_frozen_overwrite
 from workflow.publishing import GATED_PAGE_TYPES
 from workflow.records import LOG_ACTION, VorgangLogFormatter
 from workflow.services import current_vorgang, kind_for_page, possible_transitions
@@ -66,3 +69,19 @@ def add_zur_entscheidung_panel(request, panels):
 @hooks.register("register_log_actions")
 def register_vorgang_log_action(actions):
     actions.register_action(LOG_ACTION)(VorgangLogFormatter)
+
+
+@hooks.register("before_edit_page")
+def keep_submitted_revision(request, page):
+    """R10, R11: an edit (or autosave) of a submitted page never overwrites the pinned revision."""
+    drop_frozen_overwrite(request, page)
+
+
+@hooks.register("after_edit_page")
+def say_draft_is_not_submitted(request, page):
+    """R10, R11: after a save, say plainly that the new draft is not what is being decided."""
+    if "application/json" in request.headers.get("Accept", ""):
+        return  # autosave: the side panel says it (no message pile-up)
+    notice = submitted_draft_notice(page)
+    if notice:
+        messages.warning(request, notice)
