@@ -9,7 +9,7 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import pre_save
+        from django.db.models.signals import pre_delete, pre_save
         from django_fsm.signals import post_transition
         from wagtail.models import Page, Revision
 
@@ -22,6 +22,8 @@ class WorkflowConfig(AppConfig):
                              dispatch_uid=f"workflow.guard.{model.__name__}")
         # R10, R11: a submitted revision is never rewritten (edit view, autosave, API, code).
         pre_save.connect(freeze.guard_frozen_revision, sender=Revision, dispatch_uid="workflow.freeze")
+        pre_delete.connect(freeze.guard_frozen_revision_delete, sender=Revision,
+                           dispatch_uid="workflow.freeze.delete")
         publishing.install_permission_testers()
         page_forms.install_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

@@ -18,6 +18,7 @@ decided text could be exchanged after the decision. Three layers keep it fixed:
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import ProtectedError, QuerySet
 from wagtail.models import Revision
 
 from workflow.models import Eintrag, Vorgang
@@ -51,6 +52,19 @@ def guard_frozen_revision(sender, instance: Revision, raw: bool = False, update_
         return
     if is_frozen(instance.pk):
         raise PermissionDenied(FROZEN_MESSAGE)
+
+
+def guard_frozen_revision_delete(sender, instance: Revision, origin=None, **kwargs) -> None:
+    """pre_delete on Revision: a frozen revision is deleted only with its page (superuser purge).
+
+    ``purge_revisions`` deletes old revisions one by one and skips those raising
+    ``ProtectedError``; deleting the page itself (``origin`` is the page) takes them along.
+    """
+    deleting_revisions = isinstance(origin, Revision) or (
+        isinstance(origin, QuerySet) and origin.model is Revision)
+    if deleting_revisions and is_frozen(instance.pk):
+        raise ProtectedError("Eine eingereichte oder beschlossene Revision ist Teil der Akte und "
+                             "wird nicht gelöscht (R10, R11).", {instance})
 
 
 def drop_frozen_overwrite(request, page) -> None:

@@ -184,3 +184,24 @@ def test_editor_says_a_later_draft_is_not_part_of_the_decision(produkt, client):
     html = response.content.decode()
     assert "nicht Teil der Entscheidung" in html
     assert "ziehen Sie den Vorgang zurück" in html
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_purge_revisions_keeps_the_decided_revision(produkt):
+    """Wagtail's purge_revisions must not take the record's revision away (R10, R11).
+
+    Transactional: like in production, each delete runs in its own transaction, so the
+    refusal of one revision does not spoil the command's other deletes.
+    """
+    from django.core.management import call_command
+    from django.db.models import ProtectedError
+
+    vorgang = decided(produkt)
+    draft = ProduktPage.objects.get(pk=produkt.pk).get_latest_revision_as_object()
+    draft.summary = "Spätere Fassung"
+    draft.save_revision(user=user("fg-gefaehrdung"))  # the pinned one is no longer the latest
+    with pytest.raises(ProtectedError):
+        Revision.objects.get(pk=vorgang.revision_id).delete()
+    call_command("purge_revisions", days=0, verbosity=0)
+    assert Revision.objects.filter(pk=vorgang.revision_id).exists()
