@@ -129,6 +129,11 @@ TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+# Issue 15: the admin's date pickers show and read German dates (om_pages/widgets.py);
+# Django's German input formats (and ISO) are accepted by the form fields.
+WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
+WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
+WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAIL_I18N_ENABLED = False
 
 STATIC_URL = "/static/"
