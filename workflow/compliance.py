@@ -113,6 +113,11 @@ class Cell:
         return " ".join(f.message for f in self.findings)
 
     @property
+    def explanation(self) -> str:
+        """The reasons only, empty where there is nothing to explain (exports, issue 15)."""
+        return " ".join(f.message for f in self.findings)
+
+    @property
     def label(self) -> str:
         return self.status.label
 

@@ -24,6 +24,7 @@ from wagtail.admin.views.reports import ReportView
 from om_pages.models import FachgruppePage
 from workflow import compliance
 from workflow.compliance import RULE_COLUMNS, Cell, ComplianceRow, Status
+from workflow.spreadsheet import GermanSpreadsheetMixin
 
 #: The bodies that oversee the Fachgruppen (R1, R12, R22) and so see the whole report.
 REPORT_GROUPS = ("Leitungskreis", "AG Transfer", "Plenum")
@@ -85,17 +86,25 @@ class ComplianceFilterSet(WagtailFilterSet):
 
 
 class StatusColumn(Column):
-    """A traffic-light cell: colour, label and the reasons from the rule check."""
+    """A traffic-light cell: colour, label and the reasons from the rule check.
+
+    ``compact`` cells (the overview) fold their reasons away, so every rule fits on a
+    1280-pixel screen (issue 15); the group's own report shows them open.
+    """
 
     cell_template_name = "workflow/compliance/status_cell.html"
 
+    def __init__(self, *args, compact: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.compact = compact
+
 
 def rule_column(key: str, heading: str) -> StatusColumn:
-    return StatusColumn(key, label=heading, accessor=lambda row: row.cell(key))
+    return StatusColumn(key, label=heading, accessor=lambda row: row.cell(key), compact=True)
 
 
-class ComplianceReportMixin:
-    """Shared by both views: the reference year, today, the page template."""
+class ComplianceReportMixin(GermanSpreadsheetMixin):
+    """Shared by both views: the reference year, today, the page template, German exports."""
 
     header_icon = "tasks"
     template_name = "workflow/compliance/report.html"
@@ -120,6 +129,7 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
     """Every Fachgruppe against every checkable rule, filterable and exportable."""
 
     page_title = "Kriterien-Check"
+    sheet_title = "Kriterien-Check"
     index_url_name = "workflow_compliance:report"
     index_results_url_name = "workflow_compliance:report_results"
     filterset_class = ComplianceFilterSet
@@ -151,8 +161,9 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
         return [
             TitleColumn("title", label="Fachgruppe", classname="om-check-group",
                         get_url=lambda row: reverse("workflow_compliance:group", args=[row.pk])),
-            Column("page_status", label="Seite"),
-            StatusColumn("gesamt", label="Gesamt", accessor=lambda row: row.overall_cell),
+            Column("page_status", label="Seite", classname="om-check-page"),
+            StatusColumn("gesamt", label="Gesamt", accessor=lambda row: row.overall_cell,
+                         compact=True),
             *[rule_column(key, heading) for key, heading in compliance.headings(self.year)],
         ]
 
@@ -179,7 +190,7 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
                           seite=item.page_status, gesamt=item.overall.label)
         for cell in item.cells:
             row[cell.key] = cell.label
-            row[f"{cell.key}-begruendung"] = cell.reason
+            row[f"{cell.key}-begruendung"] = cell.explanation
         return row
 
 
@@ -213,6 +224,10 @@ class GroupComplianceView(ComplianceReportMixin, ReportView):
 
     def get_page_title(self) -> str:
         return f"Kriterien-Check: {self.fachgruppe.title}"
+
+    @property
+    def sheet_title(self) -> str:
+        return f"Kriterien-Check {self.fachgruppe.title}"
 
     def get_breadcrumbs_items(self):
         items = list(self.breadcrumbs_items)
@@ -256,4 +271,4 @@ class GroupComplianceView(ComplianceReportMixin, ReportView):
     export_headings = {"regel": "Regel", "ergebnis": "Ergebnis", "begruendung": "Begründung"}
 
     def to_row_dict(self, item: Cell) -> OrderedDict:
-        return OrderedDict(regel=item.heading, ergebnis=item.label, begruendung=item.reason)
+        return OrderedDict(regel=item.heading, ergebnis=item.label, begruendung=item.explanation)

@@ -60,8 +60,8 @@ def export_rows(client, **params) -> dict[str, dict[str, str]]:
     """The CSV export of the report, keyed by Fachgruppe title."""
     response = client.get(REPORT_URL, {"jahr": YEAR, "export": "csv", **params})
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return {row["Fachgruppe"]: row for row in csv.DictReader(io.StringIO(text))}
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return {row["Fachgruppe"]: row for row in csv.DictReader(io.StringIO(text), delimiter=";")}
 
 
 def heading(key: str) -> str:
@@ -119,7 +119,7 @@ def test_report_page_shows_every_group_with_coloured_cells(demo_home, admin_clie
 @pytest.mark.django_db
 def test_green_cell_says_erfuellt(demo_home, admin_client):
     label, reason = cell(admin_client, "digitalisierung", "R4")
-    assert (label, reason) == ("erfüllt", "erfüllt")
+    assert (label, reason) == ("erfüllt", "")  # nothing to explain: the reason column stays empty
 
 
 # --- each input turns the right cell --------------------------------------------------------
@@ -211,7 +211,7 @@ def test_changed_input_turns_its_cell(gefaehrdung, admin_client, change, key, la
 @pytest.mark.django_db
 def test_all_partners_turn_r13_green(gefaehrdung, admin_client):
     Organisation.objects.update(is_om_partner=True)
-    assert cell(admin_client, "gefaehrdungsbeurteilung", "R13") == ("erfüllt", "erfüllt")
+    assert cell(admin_client, "gefaehrdungsbeurteilung", "R13") == ("erfüllt", "")
 
 
 @pytest.mark.django_db
@@ -302,6 +302,38 @@ def test_xlsx_export_contains_every_group(demo_home, admin_client):
     assert by_title["Fachgruppe Digitalisierung im Mittelstand"][heading("R13")] == "Hinweis"
 
 
+@pytest.mark.django_db
+def test_csv_opens_in_german_excel(demo_home, admin_client):
+    """Issue 15: semicolons and a UTF-8 byte-order mark, so Excel shows columns and umlauts."""
+    response = admin_client.get(REPORT_URL, {"jahr": YEAR, "export": "csv"})
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Fachgruppe;Themenbereich;Seite;Gesamt;")
+    assert "erfüllt" in raw.decode("utf-8-sig") and "erfÃ¼llt" not in raw.decode("utf-8-sig")
+
+
+@pytest.mark.django_db
+def test_xlsx_is_ready_for_a_german_office(demo_home, admin_client):
+    """Issue 15: German sheet name, bold frozen header, autofilter, widths, traffic-light fills."""
+    response = admin_client.get(REPORT_URL, {"jahr": YEAR, "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.title == "Kriterien-Check"
+    assert all(cell.font.bold for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert sheet.column_dimensions["A"].width >= len("Fachgruppe Fachkräftesicherung")
+    fills = {cell.value: cell.fill.start_color.rgb for line in sheet.iter_rows(min_row=2)
+             for cell in line if cell.value in ("erfüllt", "Hinweis", "nicht erfüllt")}
+    assert fills["erfüllt"].endswith("C6EFCE") and fills["nicht erfüllt"].endswith("FFC7CE")
+    assert fills["Hinweis"].endswith("FFEB9C")
+    header = [cell.value for cell in sheet[1]]
+    reason = header.index(f"{heading('R4')}: Begründung")
+    greens = [line[reason].value for line in sheet.iter_rows(min_row=2)
+              if line[header.index(heading("R4"))].value == "erfüllt"]
+    assert greens and all(value in (None, "") for value in greens)
+
+
 # --- access ---------------------------------------------------------------------------------
 
 
@@ -383,7 +415,8 @@ def test_group_view_lists_each_rule_with_reason(demo_home, admin_client):
 def test_group_view_exports(demo_home, admin_client):
     group = FachgruppePage.objects.get(slug="fachkraeftesicherung")
     response = admin_client.get(f"{REPORT_URL}{group.pk}/", {"jahr": YEAR, "export": "csv"})
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [row["Regel"] for row in rows] == [text for _key, text in compliance.headings(YEAR)]
     assert {row["Regel"]: row["Ergebnis"] for row in rows}[heading("R12")] == "nicht erfüllt"
 
