@@ -167,4 +167,5 @@ class ZurEntscheidungPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context):
-        return {"items": awaiting_for(self.request.user), "bodies": user_bodies(self.request.user)}
+        return {"items": awaiting_for(self.request.user), "bodies": user_bodies(self.request.user),
+                "request": self.request}  # the review links check the reader (issue 12 §6)

@@ -9,6 +9,7 @@ from wagtail.admin.action_menu import ActionMenuItem
 from workflow import compliance_hooks  # noqa: F401 - the Kriterien-Check registers itself
 from workflow.publishing import GATED_PAGE_TYPES
 from workflow.records import LOG_ACTION, VorgangLogFormatter
+from workflow.review import review_urls
 from workflow.services import current_vorgang, kind_for_page, possible_transitions
 from workflow.views import VorgangViewSet, ZurEntscheidungPanel, admin_urls
 
@@ -51,6 +52,12 @@ def add_transition_items(menu_items, request, context):
 @hooks.register("register_admin_urls")
 def register_workflow_urls():
     return admin_urls()
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    """Issue 12 §6: the submitted version, its files and the comparison, for the Vorgang's readers."""
+    return review_urls()
 
 
 @hooks.register("register_admin_viewset")
