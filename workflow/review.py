@@ -46,19 +46,31 @@ ALWAYS_READING = {Gremium.LEITUNGSKREIS, Gremium.REDAKTION}
 # --- who may read ----------------------------------------------------------------------------
 
 
-def participating_bodies(vorgang: Vorgang) -> set[str]:
-    """The bodies the Vorgang awaits or awaited: at turn now, or acting or called in a recorded step."""
-    bodies = set(ALWAYS_READING)
-    if vorgang.awaiting:
-        bodies.add(vorgang.awaiting)
-    machine = type(vorgang)
+def recorded_bodies(vorgang: Vorgang) -> set[str]:
+    """The bodies that acted in, or were called by, a recorded step of the Vorgang."""
+    bodies: set[str] = set()
     if vorgang.pk:
-        for name in vorgang.eintraege.values_list("transition", flat=True):
+        machine = type(vorgang)
+        for name in set(vorgang.eintraege.values_list("transition", flat=True)):
             meta = machine.transition_meta(name)
             if meta is not None:
                 bodies.add(meta.custom.get("actor", ""))
                 bodies.update(meta.custom.get("notify", ()))
+    return bodies
+
+
+def participating_bodies(vorgang: Vorgang) -> set[str]:
+    """Leitungskreis and Redaktion, the body at turn, and the bodies in the record."""
+    bodies = set(ALWAYS_READING) | {vorgang.awaiting} | recorded_bodies(vorgang)
     return bodies - {Gremium.FACHGRUPPE, ""}
+
+
+def _bodies_of(user) -> set[str]:
+    """The user's bodies, remembered on the user object (one query per request)."""
+    cached = getattr(user, "_om_review_bodies", None)
+    if cached is None:
+        cached = user._om_review_bodies = set(user_bodies(user))
+    return cached
 
 
 def may_review(user, vorgang: Vorgang) -> bool:
@@ -67,7 +79,10 @@ def may_review(user, vorgang: Vorgang) -> bool:
         return False
     if user.is_superuser:
         return True
-    if set(user_bodies(user)) & participating_bodies(vorgang):
+    bodies = _bodies_of(user)
+    if bodies & (ALWAYS_READING | {vorgang.awaiting}):
+        return True
+    if bodies and bodies & recorded_bodies(vorgang):
         return True
     return vorgang.page_id is not None and is_fachgruppe_member(user, vorgang.fachgruppe)
 
@@ -146,12 +161,12 @@ def revision_documents(obj) -> list:
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
-def review_context(vorgang: Vorgang, user) -> dict:
-    """Links and labels for templates (form, inspect view, panel, editor status)."""
+def review_context(vorgang: Vorgang, user, with_steps: bool = False) -> dict:
+    """Links and labels for templates; ``with_steps``: also the user's possible steps (review pages)."""
     from workflow.services import current_vorgang, possible_transitions
 
     revision = vorgang.revision
-    current = current_vorgang(vorgang.page) if vorgang.page_id else None
+    current = current_vorgang(vorgang.page) if with_steps and vorgang.page_id else None
     steps = (possible_transitions(current, user)
              if current is not None and current.pk == vorgang.pk else [])
     return {
@@ -173,7 +188,7 @@ def review_view(request, pk: int):
     """The submitted version: label, files, links to the comparison and the steps, the rendering."""
     vorgang = reviewable_vorgang(request, pk)
     submitted = vorgang.revision.as_object()
-    context = review_context(vorgang, request.user)
+    context = review_context(vorgang, request.user, with_steps=True)
     context.update({
         "page_title": submitted.title,
         "documents": revision_documents(submitted),
@@ -232,7 +247,7 @@ class VorgangCompareView(RevisionsCompareView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(review_context(self.vorgang, self.request.user))
+        context.update(review_context(self.vorgang, self.request.user, with_steps=True))
         context["baseline"] = self.baseline
         return context
 

@@ -277,3 +277,30 @@ def test_the_status_is_for_readers_only(produkt, rf):
         request = rf.get("/admin/pages/")
         request.user = user(username)
         assert (ListingStatus.for_request(request).vorgang_for(produkt) is not None) is shown, username
+
+
+def test_an_applying_fachgruppe_is_read_by_the_leitungskreis(demo_home, client):
+    """R1: the Leitungskreis reads the application; the editor shows where it stands."""
+    from workflow.models import Anerkennung
+
+    group = FachgruppePage.objects.get(slug="unternehmensnachfolge")
+    vorgang = Anerkennung.objects.get(page=group)
+    rendered = get(client, "leitungskreis", urls(vorgang)["render"])
+    assert rendered.status_code == 200
+    assert "Anerkennung als Fachgruppe zum Thema Unternehmensnachfolge" in rendered.content.decode()
+    assert client.get(urls(vorgang)["compare"]).status_code == 200
+    assert refused(get(client, "fg-digitalisierung", urls(vorgang)["render"]))
+    html = get(client, "admin", f"/admin/pages/{group.pk}/edit/").content.decode()
+    assert "<strong>Beim Leitungskreis</strong>" in html
+    assert "am Zug: <strong>Leitungskreis</strong>" in html
+
+
+def test_a_submitted_veranstaltung(demo_home, client):
+    from om_pages.models import VeranstaltungPage
+
+    page = VeranstaltungPage.objects.get(title="Fachtag Digitale Arbeitswelt")
+    vorgang = Vorgang.objects.get(page=page, state="in_ag_transfer")
+    rendered = get(client, "agtransfer", urls(vorgang)["render"])
+    assert rendered.status_code == 200 and page.title in rendered.content.decode()
+    html = get(client, "fg-digitalisierung", f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "Veranstaltungsfreigabe: <strong>In der AG Transfer</strong>" in html
