@@ -93,9 +93,18 @@ def reviewable_vorgang(request, pk: int) -> Vorgang:
     if not may_review(request.user, vorgang):
         raise PermissionDenied("Sie dürfen diesen Vorgang nicht einsehen.")
     revision = vorgang.revision
-    if vorgang.page_id is None or revision is None or revision.object_id != str(vorgang.page_id):
+    if vorgang.page_id is None or revision is None or not is_revision_of_page(revision, vorgang.page_id):
         raise Http404("Zu diesem Vorgang ist noch kein Stand eingereicht.")
     return vorgang
+
+
+def is_revision_of_page(revision, page_id: int) -> bool:
+    """A revision of that page (not of another page, nor of a snippet with the same id)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    return (revision.object_id == str(page_id)
+            and revision.base_content_type_id == ContentType.objects.get_for_model(Page).pk)
 
 
 # --- what is shown ---------------------------------------------------------------------------
