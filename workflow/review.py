@@ -87,6 +87,36 @@ def may_review(user, vorgang: Vorgang) -> bool:
     return vorgang.page_id is not None and is_fachgruppe_member(user, vorgang.fachgruppe)
 
 
+def may_see_record(user, vorgang: Vorgang) -> bool:
+    """The Vorgang's inspect view and listing row: superusers, every body's members, the group."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or _bodies_of(user):
+        return True
+    return vorgang.page_id is not None and is_fachgruppe_member(user, vorgang.fachgruppe)
+
+
+def readable_vorgaenge(user, queryset):
+    """``may_see_record`` as a query: everything for bodies, the own groups' Vorgänge for members."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser or _bodies_of(user):
+        return queryset
+    from om_pages.models import FachgruppePage
+    from workflow.models import FachgruppeZugang
+
+    own = set(FachgruppeZugang.objects.filter(group__in=user.groups.all())
+              .values_list("fachgruppe_id", flat=True))
+    own |= set(FachgruppePage.objects.filter(models.Q(koordination__user=user)
+                                             | models.Q(moderation__user=user))
+               .values_list("pk", flat=True))
+    condition = models.Q(pk__in=[])
+    for group in FachgruppePage.objects.filter(pk__in=own).only("path", "depth"):
+        condition |= models.Q(page_id=group.pk)
+        condition |= models.Q(page__path__startswith=group.path, page__depth=group.depth + 1)
+    return queryset.filter(condition)
+
+
 def reviewable_vorgang(request, pk: int) -> Vorgang:
     """The Vorgang ``pk`` if the user may read it and it has a pinned revision of its own page."""
     vorgang = get_object_or_404(Vorgang.objects.select_related("revision", "revision__user"), pk=pk)

@@ -304,3 +304,14 @@ def test_a_submitted_veranstaltung(demo_home, client):
     assert rendered.status_code == 200 and page.title in rendered.content.decode()
     html = get(client, "fg-digitalisierung", f"/admin/pages/{page.pk}/edit/").content.decode()
     assert "Veranstaltungsfreigabe: <strong>In der AG Transfer</strong>" in html
+
+
+def test_the_vorgaenge_listing_and_record_are_for_bodies_and_the_group(produkt, client):
+    """Another group's editor finds neither the Vorgang nor where it stands in the Vorgänge menu."""
+    vorgang = submit(produkt)
+    inspect = f"/admin/vorgaenge/inspect/{vorgang.pk}/"
+    assert refused(get(client, "fg-digitalisierung", inspect))
+    assert "Leitfaden Lärm" not in client.get("/admin/vorgaenge/").content.decode()
+    for username in ("fg-gefaehrdung", "agtransfer", "plenum", "redaktion"):
+        assert get(client, username, inspect).status_code == 200, username
+        assert "Leitfaden Lärm" in client.get("/admin/vorgaenge/").content.decode(), username
