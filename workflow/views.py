@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from wagtail.admin.ui.components import Component
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -18,6 +18,7 @@ from wagtail.permissions import register_permission_policy
 from workflow.forms import TransitionForm
 from workflow.models import Vorgang
 from workflow.permissions import Gremium, is_fachgruppe_member, user_bodies
+from workflow.review import may_see_record, readable_vorgaenge
 from workflow.services import (
     TransitionError,
     current_vorgang,
@@ -104,8 +105,20 @@ class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Vorgang, ReadOnlyPermissionPolicy(Vorgang))
 
 
+class VorgangIndexView(IndexView):
+    def get_base_queryset(self):
+        """Issue 12 §6: another group's editor does not see where this group stands."""
+        return readable_vorgaenge(self.request.user, super().get_base_queryset())
+
+
 class VorgangInspectView(InspectView):
     template_name = "workflow/vorgang_inspect.html"
+
+    def get_object(self, queryset=None):
+        vorgang = super().get_object(queryset)
+        if not may_see_record(self.request.user, vorgang):  # issue 12 §6
+            raise PermissionDenied("Sie dürfen diesen Vorgang nicht einsehen.")
+        return vorgang
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -129,6 +142,7 @@ class VorgangViewSet(ModelViewSet):
     list_display = ["page_title", "kind", "state", "awaiting", "updated_at"]
     list_filter = ["state", "awaiting", "kind"]
     search_fields = ["page_title"]
+    index_view_class = VorgangIndexView
     inspect_view_enabled = True
     inspect_view_class = VorgangInspectView
     inspect_view_fields = ["kind", "page_title", "state", "awaiting", "revision", "created_at",
@@ -167,4 +181,5 @@ class ZurEntscheidungPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context):
-        return {"items": awaiting_for(self.request.user), "bodies": user_bodies(self.request.user)}
+        return {"items": awaiting_for(self.request.user), "bodies": user_bodies(self.request.user),
+                "request": self.request}  # the review links check the reader (issue 12 §6)

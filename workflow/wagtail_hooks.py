@@ -12,6 +12,7 @@ from workflow.editor_notice import submitted_draft_notice
 from workflow.freeze import drop_frozen_overwrite
 from workflow.publishing import GATED_PAGE_TYPES
 from workflow.records import LOG_ACTION, VorgangLogFormatter
+from workflow.review import review_urls
 from workflow.services import current_vorgang, kind_for_page, possible_transitions
 from workflow.views import VorgangViewSet, ZurEntscheidungPanel, admin_urls
 
@@ -54,6 +55,12 @@ def add_transition_items(menu_items, request, context):
 @hooks.register("register_admin_urls")
 def register_workflow_urls():
     return admin_urls()
+
+
+@hooks.register("register_admin_urls")
+def register_review_urls():
+    """Issue 12 §6: the submitted version, its files and the comparison, for the Vorgang's readers."""
+    return review_urls()
 
 
 @hooks.register("register_admin_viewset")
