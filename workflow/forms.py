@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from om_pages.models import GremiumPage, ProtokollPage
 from workflow.models import CHECKLIST
-from workflow.services import Decision
+from workflow.services import Decision, decision_problems
 
 
 class ProtokollChoiceField(forms.ModelChoiceField):
@@ -28,9 +28,10 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label="Kommentar / Begründung", required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, custom: dict, **kwargs) -> None:
+    def __init__(self, *args, custom: dict, vorgang=None, name: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.custom = custom
+        self.vorgang, self.name = vorgang, name
         if custom.get("reasons"):
             self.fields["comment"].required = True
             self.fields["comment"].label = "Begründung"
@@ -57,11 +58,25 @@ class TransitionForm(forms.Form):
             for rule, text in CHECKLIST.items():
                 self.fields[f"check_{rule}"] = forms.BooleanField(label=text, required=False)
 
+    def clean(self) -> dict:
+        """Issue 15: every missing piece of the record at once, each at its own field."""
+        data = super().clean()
+        if self.vorgang is None:
+            return data
+        votes_incomplete = any(f in self.errors for f in ("votes_yes", "votes_no", "votes_abstain"))
+        for problem in decision_problems(self.vorgang, self.name, self.decision()):
+            if problem.field not in self.fields or problem.field in self.errors:
+                continue
+            if problem.field == "votes_yes" and votes_incomplete:
+                continue  # the missing number is already named at its own field
+            self.add_error(problem.field, problem.message)
+        return data
+
     def decision(self) -> Decision:
         data = self.cleaned_data
         votes = None
         if self.custom.get("votes"):
-            votes = (data["votes_yes"], data["votes_no"], data["votes_abstain"])
+            votes = (data.get("votes_yes"), data.get("votes_no"), data.get("votes_abstain"))
         checklist = {rule: bool(data.get(f"check_{rule}")) for rule in CHECKLIST} \
             if self.custom.get("checklist") else {}
         return Decision(comment=data.get("comment", ""), protokoll=data.get("protokoll"),

@@ -86,39 +86,63 @@ def guard_findings(vorgang: Vorgang, name: str) -> list:
                       else ([] if condition(vorgang) else ["Bedingung nicht erfüllt."]))]
 
 
-def validate_decision(vorgang: Vorgang, name: str, decision: Decision) -> list[str]:
-    """The record must be complete: reasons, the deciding Protokoll, the vote, the checklist."""
+@dataclass(frozen=True)
+class DecisionProblem:
+    """A missing or contradictory piece of the record, with the form field it belongs to."""
+
+    field: str  # "comment", "protokoll", "votes_yes", "check_R6", ...
+    message: str
+
+
+def decision_problems(vorgang: Vorgang, name: str, decision: Decision) -> list[DecisionProblem]:
+    """Every missing piece of the record at once: reasons, Protokoll, vote, each checklist item."""
     custom = type(vorgang).transition_meta(name).custom
-    errors = []
+    problems = []
     if custom.get("reasons") and not decision.comment.strip():
-        errors.append("Bitte eine Begründung angeben.")
+        problems.append(DecisionProblem("comment", "Bitte eine Begründung angeben."))
     body = custom.get("protokoll")
     if body:
         body_name = BODY_GROUP_NAMES[body]
         if decision.protokoll is None:
-            errors.append(f"Bitte das Protokoll der Sitzung der {body_name} angeben, in der "
-                          "entschieden wurde.")
+            problems.append(DecisionProblem(
+                "protokoll", f"Bitte das Protokoll der Sitzung der {body_name} angeben, in der "
+                             "entschieden wurde."))
         else:
             owner = decision.protokoll.get_parent().specific
             if getattr(owner, "kind", None) != body or owner._meta.model_name != "gremiumpage":
-                errors.append(f"„{decision.protokoll.title}“ ist kein Protokoll der {body_name}.")
+                problems.append(DecisionProblem(
+                    "protokoll", f"„{decision.protokoll.title}“ ist kein Protokoll der {body_name}."))
     if custom.get("votes"):
         votes = decision.votes
         if votes is None or len(votes) != 3 or any(v is None or v < 0 for v in votes):
-            errors.append("Bitte die Abstimmung angeben (Ja, Nein, Enthaltungen).")
+            problems.append(DecisionProblem("votes_yes",
+                                            "Bitte die Abstimmung angeben (Ja, Nein, Enthaltungen)."))
         else:
             yes, no, _ = votes
             if custom.get("approves") is True and not yes > no:
-                errors.append(f"Mit {yes} Ja- und {no} Nein-Stimmen ist der Antrag nicht angenommen.")
+                problems.append(DecisionProblem(
+                    "votes_yes", f"Mit {yes} Ja- und {no} Nein-Stimmen ist der Antrag nicht angenommen."))
             if custom.get("approves") is False and yes > no:
-                errors.append(f"Mit {yes} Ja- und {no} Nein-Stimmen ist der Antrag angenommen; "
-                              "bitte den passenden Beschluss wählen.")
+                problems.append(DecisionProblem(
+                    "votes_yes", f"Mit {yes} Ja- und {no} Nein-Stimmen ist der Antrag angenommen; "
+                                 "bitte den passenden Beschluss wählen."))
     if custom.get("checklist"):
-        missing = [rule for rule in CHECKLIST if not decision.checklist.get(rule)]
-        if missing:
-            errors.append("Vor der Zustimmung müssen alle Kriterien bestätigt sein; nicht bestätigt: "
-                          + ", ".join(missing) + ".")
-    return errors
+        for rule in CHECKLIST:
+            if not decision.checklist.get(rule):
+                problems.append(DecisionProblem(
+                    f"check_{rule}", f"Vor der Zustimmung muss {rule} bestätigt sein."))
+    return problems
+
+
+def validate_decision(vorgang: Vorgang, name: str, decision: Decision) -> list[str]:
+    """The record must be complete (German messages; the checklist items in one sentence)."""
+    problems = decision_problems(vorgang, name, decision)
+    messages = [p.message for p in problems if not p.field.startswith("check_")]
+    missing = [p.field.removeprefix("check_") for p in problems if p.field.startswith("check_")]
+    if missing:
+        messages.append("Vor der Zustimmung müssen alle Kriterien bestätigt sein; nicht bestätigt: "
+                        + ", ".join(missing) + ".")
+    return messages
 
 
 def perform_transition(vorgang: Vorgang, name: str, user, comment: str = "",

@@ -59,7 +59,7 @@ def transition_view(request, page_id: int, name: str):
                       "nicht möglich.")
     else:
         errors.extend(str(f) for f in guard_findings(vorgang, name))
-    form = TransitionForm(request.POST or None, custom=meta.custom)
+    form = TransitionForm(request.POST or None, custom=meta.custom, vorgang=vorgang, name=name)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -181,3 +181,31 @@ def test_bad_input_gives_german_errors_not_500(demo_home, client):
     protokoll = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung").get_children().first()
     assert client.get(f"/admin/freigabe/{protokoll.pk}/einreichen/").status_code == 404
     assert client.get("/admin/freigabe/99999999/einreichen/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_decision_form_names_every_missing_piece_at_its_field(demo_home, client):
+    """Issue 15: one round shows the missing Protokoll and every unconfirmed criterion, each at its field."""
+    from workflow.models import CHECKLIST
+
+    vorgang = make_vorgang("produkt", "in_ag_transfer")
+    client.force_login(user("agtransfer"))
+    url = f"/admin/freigabe/{vorgang.page_id}/ag_zustimmen/"
+    response = client.post(url, {"comment": "", "check_R6": "on"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert "protokoll" in errors
+    assert set(errors) >= {f"check_{rule}" for rule in CHECKLIST if rule != "R6"}
+    assert "check_R6" not in errors
+    assert "R8" in " ".join(errors["check_R8"])
+    assert not response.context["errors"]  # nothing only at the top of the page
+
+
+@pytest.mark.django_db
+def test_decision_form_puts_a_contradictory_vote_at_the_vote(demo_home, client):
+    vorgang = make_vorgang("produkt", "im_plenum")
+    client.force_login(user("plenum"))
+    url = f"/admin/freigabe/{vorgang.page_id}/plenum_beschliessen/"
+    response = client.post(url, {"votes_yes": "2", "votes_no": "9", "votes_abstain": "0"})
+    errors = response.context["form"].errors
+    assert "nicht angenommen" in " ".join(errors["votes_yes"]) and "protokoll" in errors
