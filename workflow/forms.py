@@ -57,6 +57,12 @@ class TransitionForm(forms.Form):
         if custom.get("checklist"):
             for rule, text in CHECKLIST.items():
                 self.fields[f"check_{rule}"] = forms.BooleanField(label=text, required=False)
+        if custom.get("final"):
+            self.fields["confirm"] = forms.BooleanField(
+                label="Ja, endgültig: der Vorgang endet hier; für eine spätere Entscheidung muss "
+                      "die Seite neu eingereicht werden.",
+                error_messages={"required": "Bitte bestätigen, dass dieser Schritt endgültig ist."},
+            )
 
     def clean(self) -> dict:
         """Issue 15: every missing piece of the record at once, each at its own field."""

@@ -89,10 +89,15 @@ CHECKLIST: dict[str, str] = {
 
 def step(label: str, actor: str, *, protokoll: str | None = None, votes: bool = False,
          approves: bool | None = None, checklist: bool = False, reasons: bool = False,
-         notify: tuple[str, ...] = ()) -> dict:
-    """The ``custom`` data of a transition: what the form asks and the record stores."""
+         notify: tuple[str, ...] = (), final: bool = False) -> dict:
+    """The ``custom`` data of a transition: what the form asks and the record stores.
+
+    ``final`` steps end the Vorgang for good: the menu puts them apart and the form asks
+    for an explicit confirmation.
+    """
     return {"label": label, "actor": actor, "protokoll": protokoll, "votes": votes,
-            "approves": approves, "checklist": checklist, "reasons": reasons, "notify": notify}
+            "approves": approves, "checklist": checklist, "reasons": reasons, "notify": notify,
+            "final": final}
 
 
 class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
@@ -319,7 +324,7 @@ class _Freigabe:
 
     @transition(field="state", source=[S.ENTWURF, S.IN_AG_TRANSFER, S.IM_PLENUM, S.BESCHLOSSEN],
                 target=S.ZURUECKGEZOGEN, permission=fachgruppe_permission,
-                custom=step("Zurückziehen", G.FACHGRUPPE, reasons=True))
+                custom=step("Zurückziehen", G.FACHGRUPPE, reasons=True, final=True))
     def zurueckziehen(self, **decision) -> None:
         pass
 

@@ -22,12 +22,12 @@ class TransitionMenuItem(ActionMenuItem):
 
     icon_name = "tasks"
 
-    def __init__(self, page, transition, order: int) -> None:
+    def __init__(self, page, transition, order: int, label: str = "") -> None:
         super().__init__(order=order)
         self.page = page
         self.transition = transition
         self.name = f"action-workflow-{transition.name}"
-        self.label = transition.custom.get("label", transition.name)
+        self.label = label or transition.custom.get("label", transition.name)
 
     def is_shown(self, context) -> bool:
         return True
@@ -49,6 +49,13 @@ def add_transition_items(menu_items, request, context):
         return
     vorgang = current_vorgang(page)
     for i, transition in enumerate(possible_transitions(vorgang, request.user)):
+        if transition.custom.get("final"):
+            if vorgang.pk is None:
+                continue  # nothing submitted yet: nothing to withdraw
+            # Issue 15: a final step sits apart at the end of the menu, named as final.
+            menu_items.append(TransitionMenuItem(page, transition, order=900,
+                                                 label=f"{transition.custom['label']} (endgültig) …"))
+            continue
         menu_items.append(TransitionMenuItem(page, transition, order=200 + i))
 
 

@@ -123,6 +123,8 @@ def form_data(vorgang, name: str) -> dict:
         post["votes_yes"], post["votes_no"], post["votes_abstain"] = data["votes"]
     for rule in data.get("checklist", {}):
         post[f"check_{rule}"] = "on"
+    if type(vorgang).transition_meta(name).custom.get("final"):
+        post["confirm"] = "on"  # final steps ask for an explicit confirmation (issue 15)
     return post
 
 

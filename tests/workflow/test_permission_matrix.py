@@ -109,3 +109,31 @@ def test_body_members_reach_their_steps_from_the_listing(demo_home, client, user
     client.force_login(users["plenum"])
     html = client.get(f"/admin/vorgaenge/inspect/{vorgang.pk}/").content.decode()
     assert "/admin/freigabe/" not in html
+
+
+@pytest.mark.django_db
+def test_withdrawing_is_apart_final_and_confirmed(demo_home, client, users):
+    """Issue 15: "Zurückziehen" is not a peer of "einreichen" and asks for a confirmation."""
+    from om_pages.models import FachgruppePage, ProduktKind, ProduktPage
+
+    fachgruppe = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung")
+    fresh = ProduktPage(title="Neuer Entwurf", slug="neuer-entwurf", kind=ProduktKind.KONZEPT, live=False)
+    fachgruppe.add_child(instance=fresh)
+    fresh.save_revision()
+    client.force_login(users["eigene_fachgruppe"])
+    html = client.get(f"/admin/pages/{fresh.pk}/edit/").content.decode()
+    assert f"/admin/freigabe/{fresh.pk}/einreichen/" in html
+    assert f"/admin/freigabe/{fresh.pk}/zurueckziehen/" not in html  # nothing to withdraw yet
+
+    vorgang = make_vorgang("produkt", "in_ag_transfer")
+    html = client.get(f"/admin/pages/{vorgang.page_id}/edit/").content.decode()
+    assert "Zurückziehen (endgültig)" in html
+    url = f"/admin/freigabe/{vorgang.page_id}/zurueckziehen/"
+    assert "Dieser Schritt ist endgültig" in client.get(url).content.decode()
+    response = client.post(url, {"comment": "Wir verfolgen das nicht weiter."})
+    assert response.status_code == 400
+    assert "confirm" in response.context["form"].errors
+    assert Vorgang.objects.get(pk=vorgang.pk).state == "in_ag_transfer"
+    response = client.post(url, {"comment": "Wir verfolgen das nicht weiter.", "confirm": "on"})
+    assert response.status_code == 302
+    assert Vorgang.objects.get(pk=vorgang.pk).state == "zurueckgezogen"
