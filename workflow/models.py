@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 
 from workflow import guards
@@ -100,6 +101,11 @@ def step(label: str, actor: str, *, protokoll: str | None = None, votes: bool = 
             "final": final}
 
 
+def _local(moment) -> str:
+    """'29.11.2026, 14:26' in the OM's time zone (Europe/Berlin), never UTC (issue 15)."""
+    return date_format(timezone.localtime(moment), "d.m.Y, H:i") if moment else ""
+
+
 class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """One approval of one page; the machine is chosen by ``kind`` (proxy classes below)."""
 
@@ -120,6 +126,13 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         help_text="SHA-256 des eingereichten Inhalts; vor dem Veröffentlichen geprüft (R10, R11).",
     )
     awaiting = models.CharField("Wartet auf", max_length=20, choices=Gremium.choices, blank=True)
+    group_page = models.ForeignKey(
+        "om_pages.FachgruppePage", verbose_name="Fachgruppe", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+        help_text="Die Fachgruppe, um die es geht (für Listen und Filter festgehalten).",
+    )
+    submitted_at = models.DateTimeField("Eingereicht am", null=True, blank=True)
+    waiting_since = models.DateTimeField("Wartet seit", null=True, blank=True)
     created_at = models.DateTimeField("Angelegt", default=timezone.now)
     updated_at = models.DateTimeField("Zuletzt geändert", auto_now=True)
 
@@ -144,6 +157,10 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.awaiting = AWAITING.get(self.kind, {}).get(self.state, "")
+        if self.page_id and self.group_page_id is None:
+            self.group_page_id = self.fachgruppe.pk
+        if self.waiting_since is None:
+            self.waiting_since = self.created_at
         if self.revision_id and not self.revision_digest:
             self.revision_digest = content_digest(self.revision)  # pinned when first stored
         if self.page_id and not self.page_title:
@@ -154,6 +171,23 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         raise PermissionDenied("Vorgänge sind Teil der Akte und werden nicht gelöscht.")
 
     # --- what the Vorgang is about ----------------------------------------------------------
+
+    @property
+    def submitted_at_local(self) -> str:
+        """Eingereicht am (local time)."""
+        return _local(self.submitted_at)
+
+    @property
+    def waiting_since_local(self) -> str:
+        """Wartet seit (local time)."""
+        return _local(self.waiting_since)
+
+    @property
+    def awaiting_label(self) -> str:
+        """Who acts next; "Fachgruppe" names the group (issue 15)."""
+        if self.awaiting == Gremium.FACHGRUPPE and self.group_page_id:
+            return self.group_page.title
+        return self.get_awaiting_display()
 
     @property
     def fachgruppe(self):
@@ -184,6 +218,7 @@ class Vorgang(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         revision = page.latest_revision or page.save_revision()
         self.revision = revision
         self.revision_digest = content_digest(revision)
+        self.submitted_at = timezone.now()
 
     @classmethod
     def transitions(cls) -> list:

@@ -37,6 +37,7 @@ def record_transition(sender, instance, name, source, target, method_kwargs=None
         votes_yes=votes[0], votes_no=votes[1], votes_abstain=votes[2],
         checklist=data.get("checklist") or {},
     )
+    instance.waiting_since = entry.created_at  # saved with the new state by the caller
     if instance.page_id is not None:
         log(
             instance=instance.page.specific, action=LOG_ACTION,

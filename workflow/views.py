@@ -16,6 +16,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from workflow.forms import TransitionForm
+from workflow.listing import LIST_COLUMNS, VorgangFilterSet
 from workflow.models import Vorgang
 from workflow.permissions import Gremium, is_fachgruppe_member, user_bodies
 from workflow.review import may_see_record, readable_vorgaenge
@@ -139,14 +140,14 @@ class VorgangViewSet(ModelViewSet):
     add_to_admin_menu = True
     name = "vorgaenge"
     url_prefix = "vorgaenge"
-    list_display = ["page_title", "kind", "state", "awaiting", "updated_at"]
-    list_filter = ["state", "awaiting", "kind"]
+    list_display = LIST_COLUMNS
+    filterset_class = VorgangFilterSet
     search_fields = ["page_title"]
     index_view_class = VorgangIndexView
     inspect_view_enabled = True
     inspect_view_class = VorgangInspectView
-    inspect_view_fields = ["kind", "page_title", "state", "awaiting", "revision", "created_at",
-                           "updated_at"]
+    inspect_view_fields = ["kind", "page_title", "group_page", "state", "awaiting_label",
+                           "submitted_at_local", "waiting_since_local"]
     copy_view_enabled = False
 
     def get_urlpatterns(self):
@@ -162,9 +163,10 @@ class VorgangViewSet(ModelViewSet):
 def awaiting_for(user):
     """What awaits the user's bodies, and the drafts of the user's own Fachgruppen."""
     bodies = user_bodies(user)
-    items = list(Vorgang.objects.filter(awaiting__in=bodies).exclude(page=None)
-                 .select_related("page")[:50])
-    drafts = Vorgang.objects.filter(awaiting=Gremium.FACHGRUPPE).exclude(page=None).select_related("page")
+    waiting = Vorgang.objects.exclude(page=None).select_related("page", "group_page").order_by(
+        "waiting_since", "pk")  # issue 15: the longest waiting first
+    items = list(waiting.filter(awaiting__in=bodies)[:50])
+    drafts = waiting.filter(awaiting=Gremium.FACHGRUPPE)
     if not user.is_superuser:
         items += [v for v in drafts[:200] if is_fachgruppe_member(user, v.fachgruppe)]
     return items
