@@ -7,3 +7,14 @@ class OmPagesConfig(AppConfig):
     name = "om_pages"
     verbose_name = "OM-Inhalte"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django.db.models.signals import pre_delete
+        from wagtail.models import Page
+
+        from om_pages import records
+
+        # Records are never lost (R21, R22; issue 12 §4): om_pages/records.py.
+        records.install_permission_tester()
+        pre_delete.connect(records.guard_records_on_delete, sender=Page,
+                           dispatch_uid="om_pages.records.guard")

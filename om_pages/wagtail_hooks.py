@@ -30,5 +30,6 @@ class PersonViewSet(SnippetViewSet):
 register_snippet(OrganisationViewSet)
 register_snippet(PersonViewSet)
 
-# Issue 6: records are never lost (R21, R22); the hooks live in om_pages/records.py.
-from om_pages import records  # noqa: E402,F401
+# Issue 6, issue 12 §4: records are never lost (R21, R22); the hooks live in
+# om_pages/records_admin.py, the rules in om_pages/records.py.
+from om_pages import records_admin  # noqa: E402,F401

@@ -14,9 +14,10 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from om_pages.attachments import ATTACHMENT_SEARCH_FIELDS, AttachmentSearchMixin
+from om_pages.records import KeptRecordMixin
 
 
-class HomePage(Page):
+class HomePage(KeptRecordMixin, Page):
     """The OM homepage: latest Protokolle and Produkte, links to the Fachgruppen list (R26)."""
 
     intro = RichTextField("Einleitung", blank=True)
@@ -65,7 +66,7 @@ class HomePage(Page):
         return context
 
 
-class FachgruppenIndexPage(Page):
+class FachgruppenIndexPage(KeptRecordMixin, Page):
     """The public list of all Fachgruppen of the OM (R26)."""
 
     intro = RichTextField("Einleitung", blank=True)
@@ -91,7 +92,7 @@ class FachgruppenIndexPage(Page):
         return context
 
 
-class FachgruppePage(Page):
+class FachgruppePage(KeptRecordMixin, Page):
     """A Fachgruppe and its concept (R1): topic area, goals, approach, partners, contacts."""
 
     topic_area = models.CharField(
@@ -245,7 +246,7 @@ class GremiumKind(models.TextChoices):
     PLENUM = "plenum", "Plenum"
 
 
-class GremiumPage(Page):
+class GremiumPage(KeptRecordMixin, Page):
     """One of the OM's bodies that decide on applications, products and events."""
 
     kind = models.CharField("Gremium", max_length=32, choices=GremiumKind.choices, unique=True)
@@ -277,7 +278,7 @@ class MeetingKind(models.TextChoices):
     HYBRID = "hybrid", "Hybride Sitzung"
 
 
-class ProtokollPage(AttachmentSearchMixin, Page):
+class ProtokollPage(KeptRecordMixin, AttachmentSearchMixin, Page):
     """Minutes of a meeting of a Fachgruppe or a Gremium (R19, R24)."""
 
     date = models.DateField("Sitzungsdatum")
@@ -367,7 +368,7 @@ class ProduktKind(models.TextChoices):
     PRAXISSTANDARD = "praxisstandard", "Praxisstandard"
 
 
-class ProduktPage(AttachmentSearchMixin, Page):
+class ProduktPage(KeptRecordMixin, AttachmentSearchMixin, Page):
     """A deliverable of a Fachgruppe; decided in the AG Transfer and the Plenum (R11)."""
 
     kind = models.CharField("Produktart", max_length=32, choices=ProduktKind.choices)
