@@ -292,10 +292,10 @@ def own_draft(demo_home):
 @pytest.mark.django_db
 def test_page_chooser_browse_hides_other_groups_drafts(client, group_editor, foreign_draft, own_draft):
     client.force_login(group_editor)
-    foreign = client.get(f"/admin/choose-page/{other_group().pk}/").content.decode()
+    foreign = client.get(f"/admin/choose-page/{other_group().pk}/").json()["html"]
     assert SECRET_DRAFT not in foreign
     assert live_protokoll(other_group()).title in foreign  # live pages stay choosable
-    own = client.get(f"/admin/choose-page/{own_group().pk}/").content.decode()
+    own = client.get(f"/admin/choose-page/{own_group().pk}/").json()["html"]
     assert own_draft.title in own
 
 
@@ -310,7 +310,7 @@ def test_page_chooser_search_hides_other_groups_drafts(client, group_editor, for
 @pytest.mark.django_db
 def test_superuser_chooser_shows_every_draft(client, superuser, foreign_draft):
     client.force_login(superuser)
-    assert SECRET_DRAFT in client.get(f"/admin/choose-page/{other_group().pk}/").content.decode()
+    assert SECRET_DRAFT in client.get(f"/admin/choose-page/{other_group().pk}/").json()["html"]
 
 
 @pytest.mark.django_db
