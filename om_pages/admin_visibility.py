@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.http import Http404
 from django.urls import path
 from django.views.decorators.cache import never_cache
 from wagtail import hooks
@@ -47,7 +48,13 @@ def visible_page_q(user, prefix: str = "") -> Q:
 def show_only_visible_pages_in_chooser(pages, request):
     if sees_everything(request.user):
         return pages
-    return pages.filter(visible_page_q(request.user))
+    visible = visible_page_q(request.user)
+    # Browsing into a page by its id would show its title and its ancestors' as the header.
+    match = request.resolver_match
+    parent_id = match.kwargs.get("parent_page_id") if match else None
+    if parent_id and not Page.objects.filter(visible, pk=parent_id).exists():
+        raise Http404("Diese Seite gibt es nicht oder sie ist nicht sichtbar.")
+    return pages.filter(visible)
 
 
 class VisiblePageTypesUsageReportView(PageTypesUsageReportView):

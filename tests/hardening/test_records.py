@@ -300,6 +300,17 @@ def test_page_chooser_browse_hides_other_groups_drafts(client, group_editor, for
 
 
 @pytest.mark.django_db
+def test_page_chooser_does_not_browse_into_another_groups_draft(client, group_editor):
+    applicant = FachgruppePage.objects.get(slug="unternehmensnachfolge")  # a draft, still applying
+    client.force_login(group_editor)
+    response = client.get(f"/admin/choose-page/{applicant.pk}/")
+    assert response.status_code == 404
+    assert applicant.title not in response.content.decode()
+    index = applicant.get_parent()
+    assert applicant.title not in client.get(f"/admin/choose-page/{index.pk}/").json()["html"]
+
+
+@pytest.mark.django_db
 def test_page_chooser_search_hides_other_groups_drafts(client, group_editor, foreign_draft, own_draft):
     client.force_login(group_editor)
     found = client.get("/admin/choose-page/search/", {"q": "Entwurf"}).content.decode()
