@@ -347,3 +347,12 @@ def test_page_type_listing_and_admin_search_hide_other_groups_drafts(client, gro
     assert SECRET_DRAFT not in listing.content.decode()
     search = client.get("/admin/pages/search/", {"q": "Geheimer"})
     assert SECRET_DRAFT not in search.content.decode()
+
+
+@pytest.mark.django_db
+def test_page_chooser_for_a_body_member_without_page_permissions(client, demo_home, foreign_draft):
+    """AG Transfer members have no page permissions: they see the live site only."""
+    client.force_login(user("agtransfer"))
+    html = client.get(f"/admin/choose-page/{other_group().pk}/").json()["html"]
+    assert SECRET_DRAFT not in html
+    assert live_protokoll(other_group()).title in html
