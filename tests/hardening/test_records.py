@@ -356,3 +356,32 @@ def test_page_chooser_for_a_body_member_without_page_permissions(client, demo_ho
     html = client.get(f"/admin/choose-page/{other_group().pk}/").json()["html"]
     assert SECRET_DRAFT not in html
     assert live_protokoll(other_group()).title in html
+
+
+@pytest.mark.django_db
+def test_explorer_and_its_api_hide_other_groups_drafts(client, group_editor, foreign_draft):
+    """Verified, not added: Wagtail limits both to the editor's explorable pages."""
+    client.force_login(group_editor)
+    explorer = client.get(f"/admin/pages/{other_group().pk}/", follow=True)
+    assert SECRET_DRAFT not in explorer.content.decode()
+    listing = client.get("/admin/api/main/pages/", {"child_of": other_group().pk, "for_explorer": 1})
+    assert SECRET_DRAFT not in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_a_recent_purge_by_a_superuser_lets_a_record_go(group_editor, superuser):
+    from om_pages.records import PURGE_WINDOW, RecordProtectedError
+
+    protokoll = live_protokoll(own_group())
+    entry = PageLogEntry.objects.log_action(protokoll, PURGE_ACTION, user=group_editor)
+    with pytest.raises(RecordProtectedError), transaction.atomic():
+        Page.objects.filter(pk=protokoll.pk).delete()
+    entry.user = superuser
+    entry.timestamp = timezone.now() - PURGE_WINDOW - PURGE_WINDOW
+    entry.save()
+    with pytest.raises(RecordProtectedError), transaction.atomic():
+        Page.objects.filter(pk=protokoll.pk).delete()
+    entry.timestamp = timezone.now()
+    entry.save()
+    Page.objects.filter(pk=protokoll.pk).delete()
+    assert not Page.objects.filter(pk=protokoll.pk).exists()
