@@ -16,5 +16,6 @@ class OmPagesConfig(AppConfig):
 
         # Records are never lost (R21, R22; issue 12 §4): om_pages/records.py.
         records.install_permission_tester()
+        records.install_delete_guard()
         pre_delete.connect(records.guard_records_on_delete, sender=Page,
                            dispatch_uid="om_pages.records.guard")

@@ -14,9 +14,9 @@ The rule is enforced in layers, so that every path meets it (issue 12 §4):
    (the admin API) refuse. Reordering among siblings stays allowed (no move, R19).
 2. The admin hooks and the admin API actions (``om_pages/records_admin.py``) give German
    refusals and log a superuser's purge before it runs.
-3. ``KeptRecordMixin.delete`` refuses before anything is written, and the ``pre_delete``
-   guard on ``Page`` refuses any record row whose purge is not logged: ``page.delete()`` in
-   code, queryset deletes, anything left over. Code that must delete records calls ``purge``.
+3. ``Page.delete`` (``install_delete_guard``) refuses before anything is written, and the
+   ``pre_delete`` guard on ``Page`` refuses any record row whose purge is not logged: queryset
+   deletes, anything left over. Code that must delete records calls ``purge``.
 """
 
 from __future__ import annotations
@@ -200,16 +200,26 @@ def purge(page: Page, user) -> None:
         DeletePageAction(page.specific, user=user).execute()
 
 
-class KeptRecordMixin:
-    """For page types that are or hold records: ``delete()`` refuses before anything is written.
+def install_delete_guard() -> None:
+    """Called from ``OmPagesConfig.ready``: ``page.delete()`` refuses before anything is written.
 
-    (Wagtail's delete logs each page and updates the tree before Django's ``pre_delete``
-    fires; refusing here first keeps a refused delete free of such traces.)
+    Wagtail's delete logs each page and updates the tree before Django's ``pre_delete`` fires;
+    refusing first keeps a refused delete free of such traces, also outside a transaction.
+    Installed on ``Page`` (specific and plain instances alike, as bulk actions use plain ones),
+    the way Wagtail's admin installs ``Page.base_form_class``.
     """
+    wagtail_delete = Page.delete
+    if getattr(wagtail_delete, "keeps_records", False):
+        return
 
     def delete(self, *args, **kwargs):
         refuse_unless_purged(self)
-        return super().delete(*args, **kwargs)
+        return wagtail_delete(self, *args, **kwargs)
+
+    delete.keeps_records = True
+    delete.alters_data = True
+    delete.__doc__ = wagtail_delete.__doc__
+    Page.delete = delete
 
 
 def guard_records_on_delete(sender, instance, **kwargs) -> None:

@@ -14,10 +14,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from om_pages.attachments import ATTACHMENT_SEARCH_FIELDS, AttachmentSearchMixin
-from om_pages.records import KeptRecordMixin
 
 
-class HomePage(KeptRecordMixin, Page):
+class HomePage(Page):
     """The OM homepage: latest Protokolle and Produkte, links to the Fachgruppen list (R26)."""
 
     intro = RichTextField("Einleitung", blank=True)
@@ -66,7 +65,7 @@ class HomePage(KeptRecordMixin, Page):
         return context
 
 
-class FachgruppenIndexPage(KeptRecordMixin, Page):
+class FachgruppenIndexPage(Page):
     """The public list of all Fachgruppen of the OM (R26)."""
 
     intro = RichTextField("Einleitung", blank=True)
@@ -92,7 +91,7 @@ class FachgruppenIndexPage(KeptRecordMixin, Page):
         return context
 
 
-class FachgruppePage(KeptRecordMixin, Page):
+class FachgruppePage(Page):
     """A Fachgruppe and its concept (R1): topic area, goals, approach, partners, contacts."""
 
     topic_area = models.CharField(
@@ -246,7 +245,7 @@ class GremiumKind(models.TextChoices):
     PLENUM = "plenum", "Plenum"
 
 
-class GremiumPage(KeptRecordMixin, Page):
+class GremiumPage(Page):
     """One of the OM's bodies that decide on applications, products and events."""
 
     kind = models.CharField("Gremium", max_length=32, choices=GremiumKind.choices, unique=True)
@@ -278,7 +277,7 @@ class MeetingKind(models.TextChoices):
     HYBRID = "hybrid", "Hybride Sitzung"
 
 
-class ProtokollPage(KeptRecordMixin, AttachmentSearchMixin, Page):
+class ProtokollPage(AttachmentSearchMixin, Page):
     """Minutes of a meeting of a Fachgruppe or a Gremium (R19, R24)."""
 
     date = models.DateField("Sitzungsdatum")
@@ -368,7 +367,7 @@ class ProduktKind(models.TextChoices):
     PRAXISSTANDARD = "praxisstandard", "Praxisstandard"
 
 
-class ProduktPage(KeptRecordMixin, AttachmentSearchMixin, Page):
+class ProduktPage(AttachmentSearchMixin, Page):
     """A deliverable of a Fachgruppe; decided in the AG Transfer and the Plenum (R11)."""
 
     kind = models.CharField("Produktart", max_length=32, choices=ProduktKind.choices)
