@@ -4,6 +4,10 @@ Wagtail serves a live page even when its parent is unpublished, and ``.live().pu
 does not look at ancestors' publication. Lists and feeds go one step further, so that a
 record under an unpublished Fachgruppe (e.g. one still applying, R1) never leaks into the
 home page, the Atom feeds or the iCal feed. Each helper costs a fixed number of queries.
+
+Single pages: ``is_publicly_visible(page)`` (live, public, every ancestor live) and
+``has_unpublished_ancestor(page)``, which ``om_pages/serving.py`` uses to answer 404 for a
+page below an unpublished one (issue 12 §4).
 """
 
 from __future__ import annotations
@@ -25,6 +29,25 @@ def without_hidden_ancestors(queryset, root: Page):
     for path in hidden:
         condition &= ~Q(path__startswith=path)
     return queryset.filter(condition)
+
+
+def has_unpublished_ancestor(page: Page) -> bool:
+    """Is any page above ``page`` (the tree's root aside) unpublished? One query."""
+    return Page.objects.ancestor_of(page).filter(depth__gt=1, live=False).exists()
+
+
+def is_publicly_visible(page: Page) -> bool:
+    """May a visitor open ``page``? Live, all ancestors live, no view restriction on it or above.
+
+    The single-page form of ``visible()``, for whatever serves something that belongs to a
+    page (its URL, its documents, feeds): one query, live state read from the database.
+    """
+    if page.pk is None or not page.live:
+        return False
+    return not (
+        Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=1)
+        .filter(Q(live=False) | Q(view_restrictions__isnull=False)).exists()
+    )
 
 
 def visible(model: type[Page], root: Page):

@@ -1,39 +1,71 @@
 """Records are never lost (R21, R22): Fachgruppen, Protokolle and decided Produkte stay.
 
 A Fachgruppe that is dissolved (R21) or loses its recognition (R22) keeps its records; the
-way to take something off the public site is to unpublish it. The admin therefore refuses to
-delete (singly or in bulk) any page whose subtree holds such a record, and to move a record
-out of the Fachgruppe or Gremium it belongs to. Only a superuser may purge; every purge is
-written to Wagtail's log (action ``om_pages.purge``) and to the ``om_pages.records`` logger.
+way to take something off the public site is to unpublish it. Nobody but a superuser deletes a
+page whose subtree holds such a record, or moves a record out of the Fachgruppe or Gremium it
+belongs to (R19, R21). A superuser's delete is a *purge*: written to Wagtail's log (action
+``om_pages.purge``) and to the ``om_pages.records`` logger before the rows go.
+
+The rule is enforced in layers, so that every path meets it (issue 12 §4):
+
+1. ``RecordPermissionTester`` (installed on ``Page`` by ``OmPagesConfig.ready``) answers
+   ``can_delete``/``can_move``/``can_move_to`` for every page: the admin hides the buttons,
+   and the admin views, bulk actions and ``DeletePageAction``/``MovePageAction`` with a user
+   (the admin API) refuse. Reordering among siblings stays allowed (no move, R19).
+2. The admin hooks and the admin API actions (``om_pages/records_admin.py``) give German
+   refusals and log a superuser's purge before it runs.
+3. ``Page.delete`` (``install_delete_guard``) refuses before anything is written, and the
+   ``pre_delete`` guard on ``Page`` refuses any record row whose purge is not logged: queryset
+   deletes, anything left over. Code that must delete records calls ``purge``.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 
-from django.conf import settings
-from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from wagtail import hooks
+from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry, PagePermissionTester
 
 logger = logging.getLogger("om_pages.records")
 
 PURGE_ACTION = "om_pages.purge"
+#: A logged purge allows the delete that follows it; an older entry allows nothing.
+PURGE_WINDOW = datetime.timedelta(minutes=10)
 
 
-def record_filter() -> Q:
-    """Pages that are records: every Fachgruppe and Protokoll, every Produkt ever published."""
+class RecordProtectedError(PermissionDenied):
+    """Raised when a record would be deleted or moved without a superuser's logged purge."""
+
+
+# --- what a record is --------------------------------------------------------------------------
+
+
+def _record_content_type_ids() -> tuple[set[int], int]:
+    """(always records, Produkt): ids from Django's content-type cache, no query after the first."""
     from django.contrib.contenttypes.models import ContentType
 
     from om_pages.models import FachgruppePage, ProduktPage, ProtokollPage
 
     always = ContentType.objects.get_for_models(FachgruppePage, ProtokollPage).values()
-    produkt = ContentType.objects.get_for_model(ProduktPage)
-    return Q(content_type__in=list(always)) | Q(content_type=produkt, first_published_at__isnull=False)
+    return {ct.pk for ct in always}, ContentType.objects.get_for_model(ProduktPage).pk
+
+
+def record_filter() -> Q:
+    """Pages that are records: every Fachgruppe and Protokoll, every Produkt ever published."""
+    always, produkt = _record_content_type_ids()
+    return Q(content_type__in=always) | Q(content_type=produkt, first_published_at__isnull=False)
+
+
+def is_record_row(page: Page) -> bool:
+    """The same rule on a loaded page (specific or plain), without a query."""
+    always, produkt = _record_content_type_ids()
+    return page.content_type_id in always or (
+        page.content_type_id == produkt and page.first_published_at is not None)
 
 
 def records_in_subtree(page: Page):
@@ -45,8 +77,20 @@ def is_record(page: Page) -> bool:
     return Page.objects.filter(pk=page.pk).filter(record_filter()).exists()
 
 
+def holds_records(page: Page) -> bool:
+    """Is ``page`` a record or above one? A leaf is answered from its own fields."""
+    if page.pk is None:
+        return False
+    if page.numchild == 0:
+        return is_record_row(page)
+    return records_in_subtree(page).exists()
+
+
 def may_purge(user) -> bool:
     return bool(user and user.is_active and user.is_superuser)
+
+
+# --- messages ----------------------------------------------------------------------------------
 
 
 def refusal_message(page: Page, count: int) -> str:
@@ -59,82 +103,126 @@ def refusal_message(page: Page, count: int) -> str:
     )
 
 
-def log_purge(request: HttpRequest, page: Page) -> None:
+def move_refusal_message(page: Page) -> str:
+    parent = page.get_parent()
+    return (
+        f"„{page.get_admin_display_title()}“ gehört als Akte zu „{parent.title if parent else ''}“ "
+        "und kann nicht verschoben werden (R19, R21). Bitte die Redaktion oder einen Superuser "
+        "fragen."
+    )
+
+
+# --- layer 1: the permission tester ------------------------------------------------------------
+
+
+class RecordPermissionTester(PagePermissionTester):
+    """Wagtail's tester, minus deleting and moving records for everyone but superusers."""
+
+    _reordering = False
+
+    def _guards_records(self) -> bool:
+        if self._reordering or may_purge(self.user):
+            return False
+        cached = getattr(self.page, "_om_holds_records", None)
+        if cached is None:
+            cached = self.page._om_holds_records = holds_records(self.page)
+        return cached
+
+    def can_delete(self, ignore_bulk=False) -> bool:
+        if self._guards_records():
+            return False
+        return super().can_delete(ignore_bulk=ignore_bulk)
+
+    def can_move_to(self, destination) -> bool:
+        if self.page.is_child_of(destination):
+            # Reordering among siblings: the record stays where it belongs (wagtail.reorder).
+            self._reordering = True
+            try:
+                return super().can_move_to(destination)
+            finally:
+                self._reordering = False
+        return super().can_move_to(destination)
+
+
+def record_permissions_for_user(self, user) -> PagePermissionTester:
+    return RecordPermissionTester(user, self)
+
+
+def install_permission_tester() -> None:
+    """Called from ``OmPagesConfig.ready``: every page type answers through the record tester.
+
+    ``Page`` itself gets it, because bulk actions and the move views work on plain ``Page``
+    instances. A page type with its own tester (``workflow.publishing``) extends this one.
+    """
+    Page.permissions_for_user = record_permissions_for_user
+
+
+# --- layer 3: refusal in code, the purge -------------------------------------------------------
+
+
+def log_purge(user, page: Page) -> None:
     """Write the purge of ``page`` and its records before they are gone."""
     records = list(records_in_subtree(page).values_list("pk", "title", "url_path"))
     data = {"title": page.title, "url_path": page.url_path, "records": len(records),
             "record_titles": [title for _, title, _ in records[:100]]}
-    log(instance=page, action=PURGE_ACTION, user=request.user, data=data)
+    log(instance=page, action=PURGE_ACTION, user=user, data=data)
     logger.warning(
         "Akte endgültig gelöscht von %s: %s (%s), %d Akten im Teilbaum",
-        request.user, page.title, page.url_path, len(records),
+        user, page.title, page.url_path, len(records),
     )
 
 
-def _delete_confirmed(request: HttpRequest) -> bool:
-    """Mirror of Wagtail's type-to-confirm check, without its side effect (a message)."""
-    typed = request.POST.get("confirm_site_name")
-    return not typed or typed == getattr(settings, "WAGTAIL_SITE_NAME", "wagtail")
+def purge_logged(page: Page) -> bool:
+    """Has a superuser logged the purge of ``page`` or of one of its ancestors just now?"""
+    paths = [page.path[:end] for end in range(Page.steplen, len(page.path) + 1, Page.steplen)]
+    return PageLogEntry.objects.filter(
+        action=PURGE_ACTION, page__path__in=paths, user__is_superuser=True,
+        timestamp__gte=timezone.now() - PURGE_WINDOW,
+    ).exists()
 
 
-def _refuse(request: HttpRequest, message: str, page: Page) -> HttpResponse:
-    messages.error(request, message)
-    parent = page.get_parent()
-    return redirect("wagtailadmin_explore", parent.pk if parent else page.pk)
+def refuse_unless_purged(page: Page) -> None:
+    """Raise ``RecordProtectedError`` if deleting ``page`` destroys records not being purged."""
+    if not holds_records(page) or purge_logged(page):
+        return
+    raise RecordProtectedError(refusal_message(page, records_in_subtree(page).count()))
 
 
-@hooks.register("before_delete_page")
-def protect_records_on_delete(request: HttpRequest, page: Page):
-    count = records_in_subtree(page).count()
-    if not count:
-        return None
-    if not may_purge(request.user):
-        return _refuse(request, refusal_message(page, count), page)
-    if request.method == "POST" and _delete_confirmed(request):
-        log_purge(request, page)  # inside the delete view's transaction: undone if the delete fails
-    return None
+def purge(page: Page, user) -> None:
+    """The one way to delete records in code: a superuser's purge, logged first (R21, R22)."""
+    if not may_purge(user):
+        raise RecordProtectedError(refusal_message(page, records_in_subtree(page).count()))
+    from wagtail.actions.delete_page import DeletePageAction
+
+    with transaction.atomic():
+        if holds_records(page):
+            log_purge(user, page)
+        DeletePageAction(page.specific, user=user).execute()
 
 
-@hooks.register("before_move_page")
-def protect_records_on_move(request: HttpRequest, page: Page, destination: Page):
-    if page.get_parent().pk == destination.pk or may_purge(request.user) or not is_record(page):
-        return None
-    return _refuse(
-        request,
-        f"„{page.get_admin_display_title()}“ gehört als Akte zu „{page.get_parent().title}“ und "
-        "kann nicht verschoben werden (R19, R21). Bitte die Redaktion oder einen Superuser fragen.",
-        page,
-    )
+def install_delete_guard() -> None:
+    """Called from ``OmPagesConfig.ready``: ``page.delete()`` refuses before anything is written.
+
+    Wagtail's delete logs each page and updates the tree before Django's ``pre_delete`` fires;
+    refusing first keeps a refused delete free of such traces, also outside a transaction.
+    Installed on ``Page`` (specific and plain instances alike, as bulk actions use plain ones),
+    the way Wagtail's admin installs ``Page.base_form_class``.
+    """
+    wagtail_delete = Page.delete
+    if getattr(wagtail_delete, "keeps_records", False):
+        return
+
+    def delete(self, *args, **kwargs):
+        refuse_unless_purged(self)
+        return wagtail_delete(self, *args, **kwargs)
+
+    delete.keeps_records = True
+    delete.alters_data = True
+    delete.__doc__ = wagtail_delete.__doc__
+    Page.delete = delete
 
 
-@hooks.register("before_bulk_action")
-def protect_records_in_bulk(request: HttpRequest, action_type: str, objects, action_class_instance):
-    if action_type not in {"delete", "move"} or not objects or not isinstance(objects[0], Page):
-        return None
-    if may_purge(request.user):
-        if action_type == "delete":
-            for page in objects:
-                if records_in_subtree(page).exists():
-                    log_purge(request, page)
-        return None
-    for page in objects:
-        if action_type == "move":
-            if not is_record(page):
-                continue
-            message = (f"„{page.get_admin_display_title()}“ ist eine Akte und kann nicht verschoben "
-                       "werden (R19, R21).")
-        else:
-            count = records_in_subtree(page).count()
-            if not count:
-                continue
-            message = refusal_message(page, count)
-        if action_class_instance.next_url and action_class_instance.next_url != request.path:
-            messages.error(request, message)
-            return redirect(action_class_instance.next_url)
-        return _refuse(request, message, page)
-    return None
-
-
-@hooks.register("register_log_actions")
-def register_purge_action(actions):
-    actions.register_action(PURGE_ACTION, "Akte endgültig gelöscht", "Akte endgültig gelöscht (Superuser)")
+def guard_records_on_delete(sender, instance, **kwargs) -> None:
+    """pre_delete on ``Page``: the last line for querysets and plain ``Page`` instances."""
+    if is_record_row(instance) and not purge_logged(instance):
+        raise RecordProtectedError(refusal_message(instance, 1))

@@ -18,6 +18,7 @@ from wagtail.actions.publish_page_revision import PublishPagePermissionError
 from wagtail.models import Page, PagePermissionTester
 
 from om_pages.models import ProduktPage, VeranstaltungPage
+from om_pages.records import RecordPermissionTester
 
 GATED_PAGE_TYPES: tuple[type[Page], ...] = (ProduktPage, VeranstaltungPage)
 
@@ -25,8 +26,8 @@ MESSAGE = ("Nur ein beschlossener Stand darf veröffentlicht werden (R10, R11): 
            "die Redaktion veröffentlicht ihn über den Freigabe-Vorgang.")
 
 
-class DecidedRevisionPermissionTester(PagePermissionTester):
-    """Wagtail's tester, minus direct publishing and Wagtail's own moderation (one source of truth)."""
+class DecidedRevisionPermissionTester(RecordPermissionTester):
+    """The record tester (R21, R22), minus direct publishing and Wagtail's own moderation."""
 
     def can_publish(self) -> bool:
         return False

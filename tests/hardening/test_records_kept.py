@@ -9,8 +9,6 @@ from wagtail.models import GroupPagePermission, Page, PageLogEntry
 from om_pages.models import FachgruppePage, GremiumPage, HomePage, ProduktPage, ProtokollPage
 from om_pages.records import PURGE_ACTION
 
-REFUSAL = "kann nicht gelöscht werden"
-
 
 @pytest.fixture
 def editor(demo_home, django_user_model):
@@ -40,9 +38,10 @@ def bulk_delete(client, pages: list[Page]):
 def test_editor_cannot_delete_a_record_or_its_container(client, editor, model):
     page = model.objects.first()
     client.force_login(editor)
-    response = delete_via_admin(client, page)
-    assert REFUSAL in response.content.decode()
-    assert "Veröffentlichung aufheben" in response.content.decode()
+    # issue 12 §4: the permission tester refuses first, so Wagtail hides "Löschen" and turns
+    # the view away with its own message; the German reason is given by the API and bulk hooks
+    assert not page.permissions_for_user(editor).can_delete()
+    delete_via_admin(client, page)
     assert Page.objects.filter(pk=page.pk).exists()
     # the confirmation page is refused too, not only the POST
     assert client.get(f"/admin/pages/{page.pk}/delete/").status_code == 302
@@ -53,7 +52,8 @@ def test_editor_cannot_delete_a_decided_produkt(client, editor):
     produkt = ProduktPage.objects.filter(first_published_at__isnull=False).first()
     produkt.unpublish()  # even unpublished: it was published once, so it was decided (R11)
     client.force_login(editor)
-    assert REFUSAL in delete_via_admin(client, produkt).content.decode()
+    assert not produkt.permissions_for_user(editor).can_delete()
+    delete_via_admin(client, produkt)
     assert ProduktPage.objects.filter(pk=produkt.pk).exists()
 
 
@@ -73,8 +73,7 @@ def test_editor_may_delete_a_never_published_produkt_draft(client, editor):
 def test_editor_cannot_bulk_delete_protokolle(client, editor):
     protokolle = list(ProtokollPage.objects.all()[:2])
     client.force_login(editor)
-    response = bulk_delete(client, protokolle)
-    assert REFUSAL in response.content.decode()
+    bulk_delete(client, protokolle)  # Wagtail lists them as "no permission" (issue 12 §4)
     assert ProtokollPage.objects.filter(pk__in=[p.pk for p in protokolle]).count() == 2
 
 

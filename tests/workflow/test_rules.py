@@ -13,6 +13,7 @@ from om_pages.models import (
     Person,
     ProtokollPage,
 )
+from tests.purge import purge_as_superuser
 from workflow import rules
 from workflow.rules import Severity
 
@@ -192,7 +193,7 @@ class TestR24MeetsTwice:
         assert rules.check_r24_meets_twice(fachgruppe, 2025, today=datetime.date(2026, 11, 25)) == []
 
     def test_one_protokoll_in_past_year_fails(self, fachgruppe):
-        ProtokollPage.objects.child_of(fachgruppe).filter(date__year=2025).first().delete()
+        purge_as_superuser(ProtokollPage.objects.child_of(fachgruppe).filter(date__year=2025).first())
         findings = rules.check_r24_meets_twice(fachgruppe, 2025, today=datetime.date(2026, 11, 25))
         assert codes(findings) == ["R24"]
 
