@@ -31,4 +31,5 @@ register_snippet(OrganisationViewSet)
 register_snippet(PersonViewSet)
 
 # Issue 6: records are never lost (R21, R22); the hooks live in om_pages/records.py.
-from om_pages import records  # noqa: E402,F401
+# Issue 12 §2: files follow the page they belong to (om_pages/file_hooks.py).
+from om_pages import file_hooks, records  # noqa: E402,F401
