@@ -7,3 +7,8 @@ class OmPagesConfig(AppConfig):
     name = "om_pages"
     verbose_name = "OM-Inhalte"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from om_pages import files
+
+        files.connect()  # issue 12 §2: collection restrictions re-index the pages using their files

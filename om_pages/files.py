@@ -236,31 +236,12 @@ def reindex_collection(sender, instance, raw: bool = False, **kwargs) -> None:
         index.insert_or_update_object(page)
 
 
-def reindex_on_collection_change(sender, instance, raw: bool = False, **kwargs) -> None:
-    """pre_save of a document: moving it to another collection re-indexes its pages after saving."""
-    if raw or instance.pk is None:
-        return
-    old = type(instance).objects.filter(pk=instance.pk).values_list("collection_id", flat=True).first()
-    instance._om_collection_changed = old is not None and old != instance.collection_id
-
-
-def reindex_after_move(sender, instance, raw: bool = False, **kwargs) -> None:
-    if raw or not getattr(instance, "_om_collection_changed", False):
-        return
-    instance._om_collection_changed = False
-    for page in published_users(instance):
-        index.insert_or_update_object(page)
-
-
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save, pre_save
+    """A document moved to another collection is re-indexed by ``search.signals`` already."""
+    from django.db.models.signals import post_delete, post_save
     from wagtail.models import CollectionViewRestriction
 
     for signal in (post_save, post_delete):
         signal.connect(reindex_collection, sender=CollectionViewRestriction,
                        dispatch_uid=f"om_pages.files.reindex_collection.{signal is post_save}")
-    pre_save.connect(reindex_on_collection_change, sender=get_document_model(),
-                     dispatch_uid="om_pages.files.collection_changed")
-    post_save.connect(reindex_after_move, sender=get_document_model(),
-                      dispatch_uid="om_pages.files.reindex_after_move")
 
