@@ -190,10 +190,13 @@ def may_download(document, request) -> bool:
         return False
     if user.is_superuser or may_see_in_collection(document, user):
         return True
-    pages = published + [page for page in draft_users(document)
-                         if page.pk not in {p.pk for p in published}]
-    if may_edit_one(pages, user):
+    if may_edit_one(published, user):
         return True
+    published_ids = {page.pk for page in published}
+    drafts = [page for page in draft_users(document) if page.pk not in published_ids]
+    if may_edit_one(drafts, user):
+        return True
+    pages = published + drafts
     return any(fn(document, pages, user) for fn in hooks.get_hooks(READER_HOOK))
 
 
