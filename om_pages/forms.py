@@ -58,9 +58,9 @@ class ReferencedFilesFormMixin:
         valid = super().is_valid()
         if not self._files_checked:  # Wagtail's views may ask more than once
             self._files_checked = True
-            user = getattr(self, "for_user", None)
-            self._files_refused = any([self._check_files(form, user)
-                                       for form in (self, *_child_forms(self))])
+            user = getattr(self, "for_user", None)  # Wagtail's admin views always set it
+            self._files_refused = user is not None and any(
+                [self._check_files(form, user) for form in (self, *_child_forms(self))])
         return valid and not self._files_refused
 
     def _check_files(self, form, user) -> bool:
