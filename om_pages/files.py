@@ -29,6 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from wagtail import hooks
 from wagtail.documents import get_document_model
 from wagtail.documents import get_permission_policy as document_policy
@@ -220,10 +222,10 @@ def pages_using_documents_in(collection: Collection) -> list[Page]:
     documents = get_document_model().objects.filter(collection__in=collections)
     page_type = ContentType.objects.get_for_model(Page)
     document_type = ContentType.objects.get_for_model(get_document_model())
-    ids = (ReferenceIndex.objects.filter(
-        base_content_type=page_type, to_content_type=document_type,
-        to_object_id__in=[str(pk) for pk in documents.values_list("pk", flat=True)])
-        .values_list("object_id", flat=True))
+    document_ids = documents.annotate(key=Cast("pk", CharField())).values("key")  # one query
+    ids = (ReferenceIndex.objects.filter(base_content_type=page_type, to_content_type=document_type,
+                                         to_object_id__in=document_ids)
+           .values_list("object_id", flat=True))
     return list(Page.objects.filter(pk__in={int(pk) for pk in ids}).specific())
 
 
