@@ -170,6 +170,18 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "png", "jpg", "jpeg", "t
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("OM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 # Issue 6: every admin document upload is checked by content (om_pages/uploads.py).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "om_pages.uploads.DocumentForm"
+# Issue 12 §2: documents are only ever served by Django's view, after the access check of
+# om_pages/files.py (a file follows its page, R19, R11); never by the proxy from MEDIA_ROOT.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Optional speed-up: after the check the proxy sends the bytes from an internal-only location
+# (om_pages/sendfile.py): "nginx" (X-Accel-Redirect to OM_SENDFILE_URL) or "xsendfile".
+OM_DOCUMENTS_SENDFILE = os.environ.get("OM_DOCUMENTS_SENDFILE", "").strip().lower()
+OM_SENDFILE_URL = os.environ.get("OM_SENDFILE_URL", "/_dokumente_intern/")
+if OM_DOCUMENTS_SENDFILE:
+    if OM_DOCUMENTS_SENDFILE not in {"nginx", "xsendfile"}:
+        raise ImproperlyConfigured(
+            f"OM_DOCUMENTS_SENDFILE={OM_DOCUMENTS_SENDFILE!r}: erlaubt sind „nginx“ und „xsendfile“.")
+    SENDFILE_BACKEND = "om_pages.sendfile"
 
 # --- Search (issue 4): Whoosh backend for django-modelsearch, German analysis. -----------------
 # Wagtail reads WAGTAILSEARCH_BACKENDS; plain modelsearch would read MODELSEARCH_BACKENDS.

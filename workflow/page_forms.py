@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import copy
 
-from wagtail.admin.forms import WagtailAdminPageForm
-
+from om_pages.forms import OMPageForm
 from om_pages.models import FachgruppePage
 from workflow import rules
 from workflow.models import is_recognised
@@ -41,8 +40,11 @@ def is_established(fachgruppe: FachgruppePage) -> bool:
     return fachgruppe.pk is not None and (fachgruppe.live or is_recognised(fachgruppe))
 
 
-class FachgruppePageForm(WagtailAdminPageForm):
-    """The admin form of ``FachgruppePage``: field errors in German, the rest of the form kept."""
+class FachgruppePageForm(OMPageForm):
+    """The admin form of ``FachgruppePage``: field errors in German, the rest of the form kept.
+
+    Extends om_pages' form, so referenced files are checked too (issue 12 §2, R19).
+    """
 
     def clean(self):
         cleaned_data = super().clean()

@@ -7,7 +7,8 @@ from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
-from workflow import compliance_hooks  # noqa: F401 - the Kriterien-Check registers itself
+# The Kriterien-Check registers itself; deciding bodies read the files of their Vorgänge (issue 12 §2).
+from workflow import compliance_hooks, files  # noqa: F401
 from workflow.editor_notice import submitted_draft_notice
 from workflow.freeze import drop_frozen_overwrite
 from workflow.publishing import GATED_PAGE_TYPES

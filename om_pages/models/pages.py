@@ -14,10 +14,13 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from om_pages.attachments import ATTACHMENT_SEARCH_FIELDS, AttachmentSearchMixin
+from om_pages.forms import OMPageForm
 
 
 class HomePage(Page):
     """The OM homepage: latest Protokolle and Produkte, links to the Fachgruppen list (R26)."""
+
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
 
     intro = RichTextField("Einleitung", blank=True)
 
@@ -68,6 +71,8 @@ class HomePage(Page):
 class FachgruppenIndexPage(Page):
     """The public list of all Fachgruppen of the OM (R26)."""
 
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+
     intro = RichTextField("Einleitung", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -93,6 +98,8 @@ class FachgruppenIndexPage(Page):
 
 class FachgruppePage(Page):
     """A Fachgruppe and its concept (R1): topic area, goals, approach, partners, contacts."""
+
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
 
     topic_area = models.CharField(
         "Themenbereich", max_length=255,
@@ -248,6 +255,8 @@ class GremiumKind(models.TextChoices):
 class GremiumPage(Page):
     """One of the OM's bodies that decide on applications, products and events."""
 
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+
     kind = models.CharField("Gremium", max_length=32, choices=GremiumKind.choices, unique=True)
     intro = RichTextField("Beschreibung", blank=True)
 
@@ -279,6 +288,8 @@ class MeetingKind(models.TextChoices):
 
 class ProtokollPage(AttachmentSearchMixin, Page):
     """Minutes of a meeting of a Fachgruppe or a Gremium (R19, R24)."""
+
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
 
     date = models.DateField("Sitzungsdatum")
     meeting_kind = models.CharField(
@@ -370,6 +381,8 @@ class ProduktKind(models.TextChoices):
 class ProduktPage(AttachmentSearchMixin, Page):
     """A deliverable of a Fachgruppe; decided in the AG Transfer and the Plenum (R11)."""
 
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+
     kind = models.CharField("Produktart", max_length=32, choices=ProduktKind.choices)
     summary = models.TextField("Kurzbeschreibung", blank=True)
     body = RichTextField("Beschreibung", blank=True)
@@ -404,6 +417,8 @@ class VeranstaltungKind(models.TextChoices):
 
 class VeranstaltungPage(Page):
     """An event, seminar or offer of a Fachgruppe; needs consent unless exempt (R10)."""
+
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
 
     kind = models.CharField("Art", max_length=32, choices=VeranstaltungKind.choices)
     start = models.DateTimeField("Beginn")
@@ -448,6 +463,8 @@ def current_year() -> int:
 
 class JahresberichtPage(AttachmentSearchMixin, Page):
     """A Fachgruppe's yearly report to the Plenum (R12)."""
+
+    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
 
     year = models.PositiveIntegerField("Berichtsjahr", default=current_year)
     body = RichTextField("Bericht", blank=True)
