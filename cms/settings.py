@@ -157,6 +157,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "om-records <noreply@l
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Issue 12: om_backup signs each archive with this key (HMAC-SHA256), om_restore refuses any
+# archive without a valid signature. Keep it apart from the archives (docs/operations.md).
+OM_BACKUP_KEY = os.environ.get("OM_BACKUP_KEY", "")
+
 WAGTAIL_SITE_NAME = "Offensive Mittelstand – Fachgruppen"
 # No avatars from gravatar.com: no e-mail hashes leave the site, nothing breaks offline.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
