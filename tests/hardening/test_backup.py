@@ -1,4 +1,5 @@
-"""om_backup / om_restore (issue 6): the demo content survives a round trip into a fresh installation.
+"""om_backup / om_restore (issue 6, issue 12 §5): the demo content survives a round trip into a fresh
+installation; forged, unsigned and malformed archives are refused in German.
 
 The round trip goes from the database the suite runs on (SQLite or PostgreSQL) into a fresh SQLite
 file and into a fresh PostgreSQL database, so CI's two runs cover all four combinations.
