@@ -44,6 +44,10 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        if getattr(request, "is_dummy", False):
+            # Wagtail's preview renders the page through the middleware once more with a dummy
+            # request for the page's public URL; the real admin request around it sets the policy.
+            return response
         header = (
             "Content-Security-Policy-Report-Only"
             if getattr(settings, "OM_CSP_REPORT_ONLY", False) else "Content-Security-Policy"

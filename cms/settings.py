@@ -274,6 +274,10 @@ OM_CSP_ADMIN = {
     "form-action": ["'self'"],
 }
 OM_CSP_ADMIN_PREFIX = "/admin/"
+# The dashboard's upgrade notice fetches releases.wagtail.org from the browser: against the
+# policy (connect-src 'self') and, like avatars above, nothing should leave the site. Upgrades
+# are followed through pyproject.toml instead.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Added to both, e.g. "report-uri https://csp.example.org/r; frame-src https://www.youtube-nocookie.com".
 OM_CSP_EXTRA = os.environ.get("OM_CSP", "")
 OM_CSP_REPORT_ONLY = env_bool("OM_CSP_REPORT_ONLY", False)
