@@ -323,7 +323,7 @@ def _extract_checked(archive: tarfile.TarFile, member: tarfile.TarInfo, destinat
         for chunk in iter(lambda: stream.read(1024 * 1024), b""):
             digest.update(chunk)
             out.write(chunk)
-    if not hmac.compare_digest(digest.hexdigest(), expected):
+    if not hmac.compare_digest(digest.hexdigest().encode(), expected.encode("utf-8", "replace")):
         raise BackupError(
             f"Die Sicherung wurde verändert oder ist beschädigt: Prüfsumme von {member.name} "
             "stimmt nicht. Wiederherstellung abgebrochen, nichts wurde geändert."
