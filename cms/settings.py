@@ -162,6 +162,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "om-records <noreply@l
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Issue 12: om_backup signs each archive with this key (HMAC-SHA256), om_restore refuses any
+# archive without a valid signature. Keep it apart from the archives (docs/operations.md).
+OM_BACKUP_KEY = os.environ.get("OM_BACKUP_KEY", "")
+
 WAGTAIL_SITE_NAME = "Offensive Mittelstand – Fachgruppen"
 # No avatars from gravatar.com: no e-mail hashes leave the site, nothing breaks offline.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
@@ -257,3 +261,40 @@ def cache_from_url(url: str) -> dict:
 
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://om-records")}
+
+# --- Content-Security-Policy (issue 12): cms.middleware.ContentSecurityPolicyMiddleware ---------
+# Outside XFrameOptionsMiddleware, so it sees X-Frame-Options (DENY -> frame-ancestors 'none').
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "cms.middleware.ContentSecurityPolicyMiddleware",
+)
+# The public site runs no script and no inline style at all.
+OM_CSP_PUBLIC = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+# The Wagtail 8 admin writes inline <script> blocks (date widgets, inline panels) and inline
+# styles (Draftail, panels), and previews in an iframe of its own origin.
+OM_CSP_ADMIN = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+OM_CSP_ADMIN_PREFIX = "/admin/"
+# The dashboard's upgrade notice fetches releases.wagtail.org from the browser: against the
+# policy (connect-src 'self') and, like avatars above, nothing should leave the site. Upgrades
+# are followed through pyproject.toml instead.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Added to both, e.g. "report-uri https://csp.example.org/r; frame-src https://www.youtube-nocookie.com".
+OM_CSP_EXTRA = os.environ.get("OM_CSP", "")
+OM_CSP_REPORT_ONLY = env_bool("OM_CSP_REPORT_ONLY", False)

@@ -6,6 +6,8 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("OM_VAR_DIR", tempfile.mkdtemp(prefix="om-records-test-"))
 os.environ.setdefault("OM_SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="om-records-test-whoosh-"))
+# Issue 12: backups are signed; om_backup/om_restore (also in the tests' subprocesses) need the key.
+os.environ.setdefault("OM_BACKUP_KEY", "test-only-backup-key-0123456789abcdef")
 
 from cms.settings import *  # noqa: E402,F403
 

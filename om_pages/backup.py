@@ -1,7 +1,8 @@
 """Backup and restore of a whole installation: database content, media files, manifest.
 
 One ``.tar.gz`` holds ``manifest.json`` (format, time, applied migrations, row counts per
-model, SHA-256 of every other member), ``types.omjson`` and ``data.omjson`` (``dumpdata`` of
+model, SHA-256 of every other member), ``manifest.hmac`` (HMAC-SHA256 of the manifest's bytes
+with the operator's key ``OM_BACKUP_KEY``, issue 12), ``types.omjson`` and ``data.omjson`` (``dumpdata`` of
 every installed model, content types and permissions included, with their primary keys) and ``media/…`` (the
 uploaded documents). Sessions and the search index are not saved: sessions are throw-away and
 the index is rebuilt after the restore (``update_index``).
@@ -12,20 +13,34 @@ pages that were deleted. Natural foreign keys therefore break on real data. Inst
 restore replaces the target's content types and permissions by the saved ones, so every id,
 every generic relation (revisions, log entries) and every JSON reference stays valid.
 
-Restore refuses a tampered or unknown archive before it touches the database, refuses a
-target that holds content unless forced, then flushes, loads, copies the files back,
-rebuilds the search index and checks the row counts against the manifest.
+Checksums alone prove nothing: whoever can edit an archive can recompute them (issue 12: an
+edited ``data.omjson`` made a group editor superuser). The MAC binds the manifest, and through
+its checksums every member, to a key the operator keeps apart from the archives; without the key
+no valid archive can be made. The archive holds every password hash, the plaintext passwords of
+password-protected pages and every document, published or not: it is written owner-only (0600)
+from its first byte.
+
+Restore refuses an archive that is unsigned, signed with another key, tampered, damaged or
+malformed (duplicate names, a name that is both file and folder, links, absolute or ``..``
+paths) before it touches the database, each with a German message; it refuses a target that
+holds content unless forced, then flushes, loads, copies the files back, rebuilds the search
+index and checks the row counts against the manifest.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime
+import gzip
 import hashlib
+import hmac
 import io
 import json
 import os
+import secrets
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -36,7 +51,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from om_pages import serialization
@@ -44,7 +60,16 @@ from om_pages import serialization
 serialization.register()
 
 FORMAT = "om-records-backup"
-VERSION = 1
+VERSION = 2  # 2: signed with OM_BACKUP_KEY (issue 12); unsigned version 1 archives are refused
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.hmac"
+#: The key must be a random secret, not a word: ``secrets.token_urlsafe(32)`` gives 43 characters.
+MIN_KEY_LENGTH = 32
+#: Manifest and MAC are read into memory; anything larger is not one of ours.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
+MAX_SIGNATURE_BYTES = 1024
+#: What reading a damaged .tar.gz can raise: truncated (EOFError), bad CRC or data (zlib, gzip).
+DAMAGED = (OSError, EOFError, tarfile.TarError, zlib.error)
 #: Derived or throw-away data that the target recreates itself.
 EXCLUDED_MODELS = frozenset({"sessions.session", "admin.logentry"})
 #: Search index tables: rebuilt by ``update_index`` after the restore.
@@ -58,6 +83,34 @@ Log = Callable[[str], None]
 
 class BackupError(ValidationError):
     """A German message for the operator; the commands turn it into a CommandError."""
+
+
+def backup_key() -> bytes:
+    """The operator's key (setting/environment variable ``OM_BACKUP_KEY``); refuse to work without it."""
+    key = getattr(settings, "OM_BACKUP_KEY", "") or ""
+    if not key:
+        raise BackupError(
+            "OM_BACKUP_KEY ist nicht gesetzt: ohne diesen Schlüssel wird keine Sicherung geschrieben "
+            "und keine eingespielt. Einmal erzeugen (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))'), getrennt von den Sicherungen aufbewahren und für "
+            "om_backup und om_restore als Umgebungsvariable setzen."
+        )
+    if len(key) < MIN_KEY_LENGTH:
+        raise BackupError(
+            f"OM_BACKUP_KEY ist zu kurz ({len(key)} Zeichen, mindestens {MIN_KEY_LENGTH}): "
+            "bitte einen zufälligen Schlüssel erzeugen (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))')."
+        )
+    return key.encode()
+
+
+def manifest_mac(manifest_bytes: bytes, key: bytes) -> str:
+    return hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest()
+
+
+def key_id(key: bytes) -> str:
+    """A short, one-way fingerprint of the key in the manifest: tells "other key" from "tampered"."""
+    return hashlib.sha256(b"om-records-backup-key-id\0" + key).hexdigest()[:16]
 
 
 def model_label(model) -> str:
@@ -110,10 +163,19 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
+def _create_private(path: Path):
+    """A new file only its owner can read, created so (not chmod-ed later): never readable by others."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags, 0o600)
+    os.fchmod(descriptor, 0o600)  # the mode alone, whatever the umask took away (it can only take)
+    return os.fdopen(descriptor, "wb")
+
+
 def create_backup(target: Path, log: Log = print) -> dict:
-    """Write the archive to ``target``; return its manifest."""
+    """Write the archive to ``target`` (mode 0600, signed with ``OM_BACKUP_KEY``); return its manifest."""
     target = Path(target)
-    with tempfile.TemporaryDirectory(prefix="om-backup-") as tmp:
+    key = backup_key()  # before anything is dumped: no unsigned archive is ever written
+    with tempfile.TemporaryDirectory(prefix="om-backup-") as tmp:  # mode 0700
         log("Datenbank wird gesichert …")
         labels = [model_label(m) for m in backed_up_models()]
         with transaction.atomic():  # one consistent view of the data (PostgreSQL: repeatable read)
@@ -137,82 +199,187 @@ def create_backup(target: Path, log: Log = print) -> dict:
             "version": VERSION,
             "created": datetime.datetime.now(datetime.UTC).isoformat(),
             "database_vendor": connection.vendor,
+            "key_id": key_id(key),
             "migrations": applied_migrations(),
             "counts": counts,
             "files": files,
         }
-        partial = target.with_name(target.name + ".part")
-        with tarfile.open(partial, "w:gz") as archive:
-            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode())
-            for name in FIXTURES:
-                archive.add(Path(tmp) / name, arcname=name)
-            for number, (name, path) in enumerate(media, start=1):
-                archive.add(path, arcname=name)
-                if number % 100 == 0:
-                    log(f"  {number}/{len(media)} Dateien archiviert")
-        os.replace(partial, target)
-    log(f"Sicherung geschrieben: {target} ({sum(counts.values())} Datensätze, {len(media)} Dateien)")
+        manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
+        # beside the target, so the final rename is atomic; a random name, so a stale one never blocks
+        partial = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            with _create_private(partial) as handle:
+                with tarfile.open(fileobj=handle, mode="w:gz") as archive:
+                    _add_bytes(archive, MANIFEST, manifest_bytes)
+                    _add_bytes(archive, SIGNATURE, manifest_mac(manifest_bytes, key).encode() + b"\n")
+                    for name in FIXTURES:
+                        archive.add(Path(tmp) / name, arcname=name)
+                    for number, (name, path) in enumerate(media, start=1):
+                        archive.add(path, arcname=name)
+                        if number % 100 == 0:
+                            log(f"  {number}/{len(media)} Dateien archiviert")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, target)  # keeps 0600; an older file at target is replaced, not reused
+        finally:
+            partial.unlink(missing_ok=True)
+    log(f"Sicherung geschrieben: {target} ({sum(counts.values())} Datensätze, {len(media)} Dateien, "
+        "nur für den Eigentümer lesbar)")
     return manifest
 
 
 def _safe_member_name(name: str) -> bool:
+    """A plain relative name in canonical form (no ``.``, ``..``, ``//``, trailing ``/`` or ``\\``)."""
     path = PurePosixPath(name)
     return (
-        not path.is_absolute()
-        and ".." not in path.parts
+        bool(name) and "\\" not in name and "\0" not in name
+        and path.as_posix() == name and not path.is_absolute()
+        and not {".", ".."} & set(name.split("/"))
         and (
-            name == "manifest.json" or name in FIXTURES
+            name in (MANIFEST, SIGNATURE, *FIXTURES)
             or (path.parts[0] == "media" and len(path.parts) > 1)
         )
     )
 
 
-def verify_archive(source: Path, workdir: Path, log: Log = print) -> dict:
-    """Unpack into ``workdir`` and check every checksum; raise BackupError on any mismatch."""
-    try:
-        archive = tarfile.open(source, "r:gz")
-    except (OSError, tarfile.TarError) as error:
-        raise BackupError(f"Die Sicherung {source} kann nicht gelesen werden: {error}") from error
-    with archive:
-        members = archive.getmembers()
-        names = [member.name for member in members]
-        if "manifest.json" not in names:
+def _check_members(members: list[tarfile.TarInfo]) -> None:
+    """Every member a regular file with a safe name, no name twice, no name both file and folder."""
+    for member in members:
+        if not member.isreg() or not _safe_member_name(member.name):
+            kind = "Verknüpfung" if member.issym() or member.islnk() else (
+                "Ordner" if member.isdir() else "Datei" if member.isreg() else "Sondereintrag")
             raise BackupError(
-                "Die Sicherung enthält kein Manifest (manifest.json); Wiederherstellung abgebrochen."
+                f"Unzulässiger Eintrag in der Sicherung: {member.name!r} ({kind}). Eine Sicherung "
+                "enthält nur Dateien mit einfachen relativen Namen; Wiederherstellung abgebrochen, "
+                "nichts wurde geändert."
             )
+    names = collections.Counter(member.name for member in members)
+    twice = sorted(name for name, count in names.items() if count > 1)
+    if twice:
+        raise BackupError(
+            f"Die Sicherung enthält den Eintrag {twice[0]} mehrfach"
+            + (f" (und {len(twice) - 1} weitere)" if len(twice) > 1 else "")
+            + "; sie wurde verändert oder falsch erzeugt. Wiederherstellung abgebrochen, "
+            "nichts wurde geändert."
+        )
+    for name in names:
+        for parent in PurePosixPath(name).parents:
+            if parent.as_posix() in names:
+                raise BackupError(
+                    f"Die Sicherung enthält {parent.as_posix()} zugleich Datei und Ordner (für {name}); "
+                    "Wiederherstellung abgebrochen, nichts wurde geändert."
+                )
+
+
+def _read_small(archive: tarfile.TarFile, member: tarfile.TarInfo, limit: int) -> bytes:
+    if member.size > limit:
+        raise BackupError(f"Der Eintrag {member.name} der Sicherung ist zu groß ({member.size} Bytes).")
+    with archive.extractfile(member) as stream:
+        return stream.read()
+
+
+def _check_signature(manifest_bytes: bytes, signature: bytes | None, key: bytes) -> dict:
+    """The manifest, once its MAC is proven; nothing in it is trusted before."""
+    if signature is None:
+        raise BackupError(
+            "Die Sicherung trägt keine Signatur (manifest.hmac): sie stammt von einer älteren Version "
+            "oder wurde verändert. Nur mit OM_BACKUP_KEY signierte Sicherungen werden eingespielt."
+        )
+    if not hmac.compare_digest(manifest_mac(manifest_bytes, key).encode(), signature.strip()):
         try:
-            manifest = json.load(archive.extractfile("manifest.json"))
-        except (ValueError, UnicodeDecodeError) as error:
-            raise BackupError("Das Manifest der Sicherung ist beschädigt.") from error
-        if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
-            raise BackupError("Dies ist keine Sicherung von om-records in einem bekannten Format.")
-        expected = dict(manifest.get("files", {}))
-        log(f"{len(expected)} Dateien der Sicherung werden geprüft …")
-        for member in members:
-            if member.name == "manifest.json":
-                continue
-            if not member.isfile() or not _safe_member_name(member.name):
-                raise BackupError(f"Unzulässiger Eintrag in der Sicherung: {member.name!r}.")
-            if member.name not in expected:
-                raise BackupError(
-                    f"Die Sicherung wurde verändert: {member.name} steht nicht im Manifest."
-                )
-            destination = workdir / member.name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            digest = hashlib.sha256()
-            with archive.extractfile(member) as stream, destination.open("wb") as out:
-                for chunk in iter(lambda: stream.read(1024 * 1024), b""):
-                    digest.update(chunk)
-                    out.write(chunk)
-            if digest.hexdigest() != expected.pop(member.name):
-                raise BackupError(
-                    f"Die Sicherung wurde verändert oder ist beschädigt: Prüfsumme von {member.name} "
-                    "stimmt nicht. Wiederherstellung abgebrochen, nichts wurde geändert."
-                )
-        if expected:
+            claimed = json.loads(manifest_bytes).get("key_id")
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            claimed = None
+        if claimed and claimed != key_id(key):
             raise BackupError(
-                f"Die Sicherung ist unvollständig: es fehlen {', '.join(sorted(expected)[:5])}."
+                "Die Signatur der Sicherung ist ungültig: sie wurde mit einem anderen Schlüssel als dem "
+                "OM_BACKUP_KEY dieser Installation erzeugt (oder verändert). Den Schlüssel der "
+                "Installation setzen, die gesichert hat; Wiederherstellung abgebrochen."
             )
+        raise BackupError(
+            "Die Signatur der Sicherung ist ungültig: die Sicherung wurde verändert (oder der Schlüssel "
+            "OM_BACKUP_KEY ist ein anderer). Wiederherstellung abgebrochen, nichts wurde geändert."
+        )
+    try:
+        manifest = json.loads(manifest_bytes)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BackupError("Das Manifest der Sicherung ist beschädigt.") from error
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("Dies ist keine Sicherung von om-records in einem bekannten Format.")
+    if manifest.get("version") != VERSION:
+        raise BackupError(
+            f"Die Sicherung hat das Format {manifest.get('version')!r}; dieser Programmstand liest "
+            f"nur Format {VERSION}."
+        )
+    return manifest
+
+
+def _extract_checked(archive: tarfile.TarFile, member: tarfile.TarInfo, destination: Path, expected: str):
+    """Copy a member into the private work folder, never over anything there, and compare its SHA-256."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    digest = hashlib.sha256()
+    with archive.extractfile(member) as stream, os.fdopen(os.open(destination, flags, 0o644), "wb") as out:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+            out.write(chunk)
+    if not hmac.compare_digest(digest.hexdigest().encode(), expected.encode("utf-8", "replace")):
+        raise BackupError(
+            f"Die Sicherung wurde verändert oder ist beschädigt: Prüfsumme von {member.name} "
+            "stimmt nicht. Wiederherstellung abgebrochen, nichts wurde geändert."
+        )
+
+
+def verify_archive(source: Path, workdir: Path, log: Log = print) -> dict:
+    """Unpack into ``workdir`` and check the MAC and every checksum; raise BackupError on any fault."""
+    key = backup_key()
+    try:
+        with tarfile.open(source, "r:gz") as archive:
+            return _verify_open_archive(archive, workdir, key, log)
+    except DAMAGED as error:
+        raise BackupError(
+            f"Die Sicherung {source} kann nicht gelesen werden, sie ist beschädigt oder unvollständig "
+            f"({type(error).__name__}: {error}). Wiederherstellung abgebrochen, nichts wurde geändert."
+        ) from error
+
+
+def _verify_open_archive(archive: tarfile.TarFile, workdir: Path, key: bytes, log: Log) -> dict:
+    members = archive.getmembers()  # reads the whole archive: a truncated one fails here
+    by_name = {member.name: member for member in members}
+    if MANIFEST not in by_name:
+        raise BackupError(
+            "Die Sicherung enthält kein Manifest (manifest.json); Wiederherstellung abgebrochen."
+        )
+    _check_members(members)
+    manifest_bytes = _read_small(archive, by_name[MANIFEST], MAX_MANIFEST_BYTES)
+    signature = (
+        _read_small(archive, by_name[SIGNATURE], MAX_SIGNATURE_BYTES) if SIGNATURE in by_name else None
+    )
+    manifest = _check_signature(manifest_bytes, signature, key)
+    log("Signatur in Ordnung.")
+    expected = manifest.get("files")
+    if not isinstance(expected, dict) or not set(FIXTURES) <= set(expected):
+        raise BackupError("Das Manifest der Sicherung ist unvollständig (Dateiliste).")
+    content = {name: member for name, member in by_name.items() if name not in (MANIFEST, SIGNATURE)}
+    unknown = sorted(set(content) - set(expected))
+    if unknown:
+        raise BackupError(f"Die Sicherung wurde verändert: {unknown[0]} steht nicht im Manifest.")
+    missing = sorted(set(expected) - set(content))
+    if missing:
+        raise BackupError(
+            f"Die Sicherung ist unvollständig: es fehlen {', '.join(missing[:5])}."
+        )
+    log(f"{len(expected)} Dateien der Sicherung werden geprüft …")
+    for name, member in content.items():
+        try:
+            _extract_checked(archive, member, workdir / name, str(expected[name]))
+        except OSError as error:
+            if isinstance(error, gzip.BadGzipFile):
+                raise  # damaged compressed data: reported as such by verify_archive
+            raise BackupError(
+                f"Der Eintrag {name} der Sicherung lässt sich nicht entpacken ({error.strerror or error}); "
+                "Wiederherstellung abgebrochen, nichts wurde geändert."
+            ) from error
     return manifest
 
 
@@ -237,6 +404,27 @@ def _replace_content_types_and_permissions_next() -> None:
     ContentType.objects.clear_cache()
 
 
+def _load(workdir: Path, manifest: dict, log: Log) -> None:
+    with transaction.atomic():  # all or nothing: a failed load leaves the target as it was
+        log("Vorhandene Daten werden geleert …")
+        call_command("flush", interactive=False, verbosity=0)
+        _replace_content_types_and_permissions_next()
+        log("Datenbank wird wiederhergestellt …")
+        call_command("loaddata", str(workdir / FIXTURES[0]), verbosity=0)
+        ContentType.objects.clear_cache()
+        call_command("loaddata", str(workdir / FIXTURES[1]), verbosity=0)
+        ContentType.objects.clear_cache()
+        counts = row_counts()
+        differing = {
+            label: (count, counts.get(label)) for label, count in manifest["counts"].items()
+            if counts.get(label) != count
+        }
+        if differing:
+            raise BackupError(
+                f"Nach dem Einlesen stimmen die Datensätze nicht (Sicherung, Ziel): {differing}"
+            )
+
+
 def restore_backup(source: Path, force: bool = False, log: Log = print) -> dict:
     """Restore ``source`` into this installation; return the manifest."""
     with tempfile.TemporaryDirectory(prefix="om-restore-") as tmp:
@@ -256,24 +444,14 @@ def restore_backup(source: Path, force: bool = False, log: Log = print) -> dict:
                 "frisch migrierte Installation eingespielt; mit --force werden die vorhandenen Daten "
                 "vorher vollständig gelöscht."
             )
-        with transaction.atomic():  # all or nothing: a failed load leaves the target as it was
-            log("Vorhandene Daten werden geleert …")
-            call_command("flush", interactive=False, verbosity=0)
-            _replace_content_types_and_permissions_next()
-            log("Datenbank wird wiederhergestellt …")
-            call_command("loaddata", str(workdir / FIXTURES[0]), verbosity=0)
+        try:
+            _load(workdir, manifest, log)
+        except (DeserializationError, DatabaseError) as error:  # rolled back: the target is unchanged
             ContentType.objects.clear_cache()
-            call_command("loaddata", str(workdir / FIXTURES[1]), verbosity=0)
-            ContentType.objects.clear_cache()
-            counts = row_counts()
-            differing = {
-                label: (count, counts.get(label)) for label, count in manifest["counts"].items()
-                if counts.get(label) != count
-            }
-            if differing:
-                raise BackupError(
-                    f"Nach dem Einlesen stimmen die Datensätze nicht (Sicherung, Ziel): {differing}"
-                )
+            raise BackupError(
+                f"Die Daten der Sicherung lassen sich nicht einlesen ({type(error).__name__}: "
+                f"{str(error)[:300]}); alles wurde zurückgerollt, die Zielinstallation ist unverändert."
+            ) from error
         log("Mediendateien werden zurückgeschrieben …")
         media_root = Path(settings.MEDIA_ROOT)
         restored = 0

@@ -5,7 +5,10 @@ limited to its own subtree), not the superuser; the same editor is turned away f
 group's subtree.
 """
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from om_pages.models import FachgruppePage, ProtokollPage
 from tests.browser.helpers import log_in
@@ -28,10 +31,9 @@ def test_editor_writes_publishes_and_finds_protokoll(demo_home, browser_page, sc
         "Die Fachgruppe berät über Quantenkryptografie in kleinen Betrieben."
     )
     # Draftail writes its hidden input a moment after typing (debounced); publishing before that
-    # would save an empty body, so wait until the form holds the text.
-    page.wait_for_function(
-        "document.querySelector(\"input[name='body']\").value.includes('kleinen Betrieben')"
-    )
+    # would save an empty body, so wait until the form holds the text. (A locator assertion, not
+    # wait_for_function: that evaluates a string in the page, which the admin's CSP forbids.)
+    expect(page.locator("input[name='body']")).to_have_value(re.compile("kleinen Betrieben"))
     screenshot(page, "10-protokoll-editor")
     page.locator("footer .w-dropdown__toggle").click()
     page.locator("button[name='action-publish']").click()

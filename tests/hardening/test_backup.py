@@ -1,9 +1,12 @@
-"""om_backup / om_restore (issue 6): the demo content survives a round trip into a fresh installation.
+"""om_backup / om_restore (issue 6, issue 12 §5): the demo content survives a round trip into a fresh
+installation; forged, unsigned and malformed archives are refused in German.
 
 The round trip goes from the database the suite runs on (SQLite or PostgreSQL) into a fresh SQLite
 file and into a fresh PostgreSQL database, so CI's two runs cover all four combinations.
 """
 
+import hashlib
+import hmac
 import io
 import json
 import os
@@ -16,7 +19,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from psycopg import sql
 from wagtail.models import Page
 
@@ -193,7 +199,7 @@ def backup_file(demo_home, tmp_path):
         (lambda n, d: (n, d.replace(b"Unterweisung", b"Unterwanderung")) if n == "data.omjson" else (n, d),
          "Prüfsumme"),
         (lambda n, d: ("media/../../evil.txt" if n.startswith("media/") else n, d), "Unzulässiger Eintrag"),
-        (lambda n, d: ("media/documents/extra.pdf" if n.startswith("media/") else n, d), "nicht im Manifest"),
+        (lambda n, d: (n.replace("media/documents/", "media/documents/extra-"), d), "nicht im Manifest"),
     ],
     ids=["tampered-data", "path-traversal", "unknown-file"],
 )
@@ -218,3 +224,245 @@ def test_restore_refuses_a_file_that_is_no_backup(tmp_path):
     junk.write_bytes(b"kein tar")
     with pytest.raises(CommandError, match="kann nicht gelesen werden"):
         call_command("om_restore", str(junk), stdout=io.StringIO())
+
+
+# --- Issue 12 §5: archives that cannot be forged, read by others, or crash the restore ------------
+
+def archive_members(path: Path) -> list[tuple[tarfile.TarInfo, bytes]]:
+    with tarfile.open(path, "r:gz") as archive:
+        return [
+            (member, archive.extractfile(member).read() if member.isfile() else b"")
+            for member in archive.getmembers()
+        ]
+
+
+def write_archive(path: Path, members: list[tuple[tarfile.TarInfo, bytes]]) -> None:
+    with tarfile.open(path, "w:gz") as archive:
+        for info, data in members:
+            if info.isfile():
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+            else:
+                archive.addfile(info)
+
+
+def forge(source: Path, target: Path, edit_data, sign_with: str | None = None) -> None:
+    """What an attacker with write access to the archive does: edit data.omjson, recompute its
+    SHA-256 in the manifest, keep everything else (the old MAC included, unless ``sign_with``)."""
+    members = archive_members(source)
+    by_name = {info.name: data for info, data in members}
+    data = edit_data(by_name["data.omjson"])
+    manifest = json.loads(by_name["manifest.json"])
+    manifest["files"]["data.omjson"] = hashlib.sha256(data).hexdigest()
+    manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    replaced = {"data.omjson": data, "manifest.json": manifest_bytes}
+    if sign_with is not None:
+        mac = hmac.new(sign_with.encode(), manifest_bytes, hashlib.sha256).hexdigest()
+        replaced["manifest.hmac"] = mac.encode()
+    write_archive(target, [(info, replaced.get(info.name, data)) for info, data in members])
+
+
+def make_superuser(username: str):
+    def edit(data: bytes) -> bytes:
+        rows = json.loads(data)
+        for row in rows:
+            if row["model"] == "auth.user" and row["fields"]["username"] == username:
+                row["fields"].update(is_superuser=True, is_staff=True)
+                break
+        else:
+            raise AssertionError(f"user {username} not in the backup")
+        return json.dumps(rows).encode()
+    return edit
+
+
+def reseal(members: list[tuple[tarfile.TarInfo, bytes]]) -> list[tuple[tarfile.TarInfo, bytes]]:
+    """Give a structurally broken archive a manifest that lists every regular member with its right
+    SHA-256 and a valid MAC, as a careless tool holding the key would: the structure check alone
+    must refuse it."""
+    manifest = json.loads(next(data for info, data in members if info.name == "manifest.json"))
+    manifest["files"] = {
+        info.name: hashlib.sha256(data).hexdigest() for info, data in members
+        if info.isfile() and info.name not in ("manifest.json", "manifest.hmac")
+    }
+    manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
+    key = getattr(settings, "OM_BACKUP_KEY", "")  # absent before issue 12: archives were unsigned
+    mac = hmac.new(key.encode(), manifest_bytes, hashlib.sha256).hexdigest().encode()
+    return [
+        (info, {"manifest.json": manifest_bytes, "manifest.hmac": mac}.get(info.name, data))
+        for info, data in members
+    ]
+
+
+@pytest.mark.django_db
+def test_forged_archive_cannot_make_a_group_editor_superuser(backup_file, tmp_path):
+    """The attack of issue 12: edit the data, recompute the checksums; the restore must refuse it."""
+    User = get_user_model()
+    assert not User.objects.get(username="fg-gefaehrdung").is_superuser
+    forged = tmp_path / "gefaelscht.tar.gz"
+    forge(backup_file, forged, make_superuser("fg-gefaehrdung"))
+    with pytest.raises(CommandError, match="Signatur"):
+        call_command("om_restore", str(forged), "--force", stdout=io.StringIO())
+    assert not User.objects.get(username="fg-gefaehrdung").is_superuser
+    # signed with a key of the attacker's own choosing: refused just the same
+    forge(backup_file, forged, make_superuser("fg-gefaehrdung"), sign_with="angreifer-schluessel-" + "x" * 32)
+    with pytest.raises(CommandError, match="Signatur"):
+        call_command("om_restore", str(forged), "--force", stdout=io.StringIO())
+    assert not User.objects.get(username="fg-gefaehrdung").is_superuser
+
+
+@pytest.mark.django_db
+def test_archive_without_mac_is_refused(backup_file, tmp_path):
+    stripped = tmp_path / "ohne-signatur.tar.gz"
+    write_archive(stripped, [m for m in archive_members(backup_file) if m[0].name != "manifest.hmac"])
+    with pytest.raises(CommandError, match="keine Signatur"):
+        call_command("om_restore", str(stripped), "--force", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_wrong_or_missing_key_is_refused(backup_file, tmp_path):
+    pages_before = Page.objects.count()
+    with override_settings(OM_BACKUP_KEY="ein-anderer-schluessel-0123456789abcdef"):
+        with pytest.raises(CommandError, match="anderen Schlüssel"):
+            call_command("om_restore", str(backup_file), "--force", stdout=io.StringIO())
+    with override_settings(OM_BACKUP_KEY=""):
+        with pytest.raises(CommandError, match="OM_BACKUP_KEY"):
+            call_command("om_restore", str(backup_file), "--force", stdout=io.StringIO())
+        with pytest.raises(CommandError, match="OM_BACKUP_KEY ist nicht gesetzt"):
+            call_command("om_backup", str(tmp_path / "ohne-schluessel.tar.gz"), stdout=io.StringIO())
+    with override_settings(OM_BACKUP_KEY="kurz"):
+        with pytest.raises(CommandError, match="zu kurz"):
+            call_command("om_backup", str(tmp_path / "kurzer-schluessel.tar.gz"), stdout=io.StringIO())
+    assert not list(tmp_path.glob("*schluessel*"))  # nothing written without a usable key
+    assert Page.objects.count() == pages_before
+
+
+@pytest.mark.django_db
+def test_archive_is_written_owner_only_even_with_umask_zero(demo_home, tmp_path, monkeypatch):
+    """Mode 0600 from the first byte: the partial file is never readable by others either."""
+    seen_modes = []
+    original_addfile = tarfile.TarFile.addfile
+
+    def addfile(self, tarinfo, fileobj=None):
+        seen_modes.extend(path.stat().st_mode & 0o777 for path in tmp_path.glob(".*.part"))
+        return original_addfile(self, tarinfo, fileobj)
+
+    monkeypatch.setattr(tarfile.TarFile, "addfile", addfile)
+    archive = tmp_path / "sicherung.tar.gz"
+    archive.write_bytes(b"alte, lesbare Datei")
+    archive.chmod(0o644)
+    old_umask = os.umask(0)
+    try:
+        call_command("om_backup", str(archive), stdout=io.StringIO())
+    finally:
+        os.umask(old_umask)
+    assert seen_modes and set(seen_modes) == {0o600}
+    assert archive.stat().st_mode & 0o777 == 0o600
+    assert [path.name for path in tmp_path.iterdir()] == ["sicherung.tar.gz"]  # no partial file left
+
+
+def media_member(members) -> tuple[tarfile.TarInfo, bytes]:
+    return next((info, data) for info, data in members if info.name.startswith("media/"))
+
+
+def duplicate_member(members):
+    return members + [media_member(members)]
+
+
+def duplicate_data(members):
+    info, data = next(m for m in members if m[0].name == "data.omjson")
+    return members + [(info, data)]
+
+
+def file_and_directory_clash(members):
+    info, data = media_member(members)
+    below = tarfile.TarInfo(info.name + "/darunter.txt")
+    return members + [(below, b"x")]
+
+
+def symlink_member(members):
+    link = tarfile.TarInfo("media/documents/passwd.txt")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    return members + [(link, b"")]
+
+
+def hardlink_member(members):
+    link = tarfile.TarInfo("media/documents/shadow.txt")
+    link.type, link.linkname = tarfile.LNKTYPE, "/etc/shadow"
+    return members + [(link, b"")]
+
+
+def traversal_member(members):
+    info, data = media_member(members)
+    evil = tarfile.TarInfo("media/../../../tmp/om-evil.txt")
+    return [(evil if i is info else i, d) for i, d in members]
+
+
+def absolute_member(members):
+    return members + [(tarfile.TarInfo("/tmp/om-evil.txt"), b"x")]
+
+
+def dot_member(members):
+    info, data = media_member(members)
+    dotted = tarfile.TarInfo("media/./" + info.name[len("media/"):])
+    return [(i, d) for i, d in members if i is not info] + [(dotted, data)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (duplicate_member, "mehrfach"),
+        (duplicate_data, "mehrfach"),
+        (file_and_directory_clash, "zugleich Datei und Ordner"),
+        (symlink_member, "Unzulässiger Eintrag"),
+        (hardlink_member, "Unzulässiger Eintrag"),
+        (traversal_member, "Unzulässiger Eintrag"),
+        (absolute_member, "Unzulässiger Eintrag"),
+        (dot_member, "Unzulässiger Eintrag"),
+    ],
+    ids=["duplicate-media", "duplicate-data", "file-and-directory", "symlink", "hardlink", "traversal",
+         "absolute", "dot-segment"],
+)
+def test_malformed_archive_is_refused_in_german(backup_file, tmp_path, change, message):
+    """Name clashes and unsafe members: a German refusal, never a traceback, nothing changed."""
+    broken = tmp_path / "kaputt.tar.gz"
+    write_archive(broken, reseal(change(archive_members(backup_file))))
+    pages_before = Page.objects.count()
+    with pytest.raises(CommandError, match=message):
+        call_command("om_restore", str(broken), "--force", stdout=io.StringIO())
+    assert Page.objects.count() == pages_before
+    assert not Path("/tmp/om-evil.txt").exists()
+
+
+def truncated(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def corrupted(data: bytes) -> bytes:
+    middle = len(data) // 2
+    return data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 64]) + data[middle + 64:]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("damage", [truncated, corrupted, lambda data: data[:100], lambda data: b""],
+                         ids=["truncated", "corrupted", "header-only", "empty"])
+def test_damaged_archive_is_refused_in_german(backup_file, tmp_path, damage):
+    damaged = tmp_path / "beschaedigt.tar.gz"
+    damaged.write_bytes(damage(backup_file.read_bytes()))
+    # a flipped block in the middle may end the tar stream early: then members are missing
+    with pytest.raises(CommandError, match="beschädigt|nicht gelesen|kein Manifest|unvollständig"):
+        call_command("om_restore", str(damaged), "--force", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", [duplicate_member, file_and_directory_clash],
+                         ids=["duplicate", "file-and-directory"])
+def test_name_clash_stops_manage_py_without_a_traceback(backup_file, tmp_path, change):
+    """The report of issue 12: `manage.py om_restore` on such an archive printed a traceback."""
+    broken = tmp_path / "namenskonflikt.tar.gz"
+    write_archive(broken, reseal(change(archive_members(backup_file))))
+    (result,) = run_in_fresh_installation(tmp_path, f"sqlite:///{tmp_path / 'leer.sqlite3'}",
+                                          ["om_restore", str(broken)])
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "mehrfach" in result.stderr or "zugleich Datei und Ordner" in result.stderr, result.stderr

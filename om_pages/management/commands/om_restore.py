@@ -1,4 +1,4 @@
-"""`manage.py om_restore FILE`: restore an om_backup archive into an empty installation."""
+"""`manage.py om_restore FILE`: restore a signed om_backup archive into an empty installation."""
 
 from pathlib import Path
 
@@ -10,7 +10,7 @@ from om_pages.backup import BackupError, restore_backup
 class Command(BaseCommand):
     help = (
         "Stellt eine Sicherung von om_backup in einer leeren, frisch migrierten Installation wieder her, "
-        "prüft alle Prüfsummen und baut den Suchindex neu auf."
+        "prüft Signatur (OM_BACKUP_KEY) und alle Prüfsummen und baut den Suchindex neu auf."
     )
 
     def add_arguments(self, parser):
@@ -27,3 +27,7 @@ class Command(BaseCommand):
             restore_backup(Path(file), force=force, log=self.stdout.write)
         except BackupError as error:
             raise CommandError(error.message) from error
+        except OSError as error:  # e.g. MEDIA_ROOT not writable: a message, never a traceback
+            raise CommandError(
+                f"Wiederherstellung abgebrochen: {error.strerror or error} ({error.filename or file})."
+            ) from error
