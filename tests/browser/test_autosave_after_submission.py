@@ -21,8 +21,8 @@ SUBMITTED = "Eingereichte Kurzbeschreibung"
 
 def autosave(page, produkt, text: str) -> dict:
     """Type ``text`` into the summary and return the JSON answer of the autosave request."""
-    with page.expect_response(lambda r: r.url.endswith(f"/admin/pages/{produkt.pk}/edit/")
-                              and r.request.method == "POST") as answer:
+    with page.expect_response(lambda r: f"/admin/pages/{produkt.pk}/edit/" in r.url
+                              and r.request.method == "POST", timeout=40_000) as answer:
         page.locator("#id_summary").fill(text)
     return answer.value.json()
 
@@ -41,10 +41,11 @@ def test_autosave_after_submission_keeps_the_submitted_revision(demo_home, brows
     page = browser_page
     # Wagtail starts watching for edits a moment after load; typing earlier is no edit.
     page.add_init_script("document.addEventListener('w-unsaved:watch-edits', "
-                         "() => { window.omWatching = true; });")
+                         "() => { document.documentElement.dataset.omWatching = '1'; });")
     log_in(page, "fg-digitalisierung")
     page.goto(f"/admin/pages/{produkt.pk}/edit/")
-    page.wait_for_function("window.omWatching === true")
+    page.locator("html[data-om-watching='1']").wait_for(state="attached")  # no eval under the CSP
+    page.wait_for_load_state("networkidle")  # the editor's own start-up requests are done
     first = autosave(page, produkt, "Nach dem Einreichen weitergeschrieben")
     assert first["success"] and first["revision_id"] != pinned
     second = autosave(page, produkt, "Und noch einmal geändert")
