@@ -7,6 +7,7 @@ module.
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
 from om_pages.models import FachgruppePage
@@ -54,3 +55,33 @@ def compliance_page_header_button(page, user, view_name=None, next_url=None):
 @hooks.register("register_page_listing_more_buttons")
 def compliance_page_listing_button(page, user, next_url=None):
     yield from _group_button(page, user, priority=64)
+
+
+def own_groups(user):
+    """The Fachgruppen whose pages the user may edit (R19: the group maintains them)."""
+    if not user.is_authenticated or views.can_view_compliance_report(user):
+        return []
+    return [group for group in FachgruppePage.objects.order_by("title")
+            if group.permissions_for_user(user).can_edit()]
+
+
+class OwnGroupsPanel(Component):
+    """Dashboard: a Fachgruppe's editors reach their own pages and Kriterien-Check (issue 15)."""
+
+    name = "eigene_fachgruppen"
+    order = 60
+    template_name = "workflow/compliance/panel_own_groups.html"
+
+    def __init__(self, request) -> None:
+        self.groups = own_groups(request.user)
+
+    def get_context_data(self, parent_context):
+        return {"groups": self.groups}
+
+    def render_html(self, parent_context=None) -> str:
+        return super().render_html(parent_context) if self.groups else ""
+
+
+@hooks.register("construct_homepage_panels")
+def add_own_groups_panel(request, panels):
+    panels.append(OwnGroupsPanel(request))

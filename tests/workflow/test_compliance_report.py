@@ -480,3 +480,17 @@ def test_unpublished_application_is_checked_in_its_newest_revision(demo_home, ad
     assert row["Seite"] == "nicht veröffentlicht"
     assert row[heading("R2")] == "nicht erfüllt"
     assert row[heading("R4")] == "nicht erfüllt" and row[heading("R5")] == "nicht erfüllt"
+
+
+@pytest.mark.django_db
+def test_group_editor_reaches_own_check_from_the_dashboard(demo_home, client):
+    """Issue 15: the dashboard links the editor's own Kriterien-Check, not another group's."""
+    from tests.workflow.conftest import user
+
+    own = FachgruppePage.objects.get(slug="digitalisierung")
+    other = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung")
+    client.force_login(user("fg-digitalisierung"))
+    html = client.get("/admin/").content.decode()
+    assert f'href="{REPORT_URL}{own.pk}/"' in html
+    assert f'href="{REPORT_URL}{other.pk}/"' not in html
+    assert client.get(f"{REPORT_URL}{own.pk}/").status_code == 200
