@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
@@ -100,3 +102,9 @@ def say_draft_is_not_submitted(request, page):
     notice = submitted_draft_notice(page)
     if notice:
         messages.warning(request, notice)
+
+
+@hooks.register("insert_global_admin_css")
+def workflow_admin_css():
+    """Issue 15: the record and the dashboard panel stack into cards on a phone."""
+    return format_html('<link rel="stylesheet" href="{}">', static("workflow/admin.css"))

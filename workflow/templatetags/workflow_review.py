@@ -44,3 +44,11 @@ def vorgang_listing_status(context, page):
     if request is None:
         return {"vorgang": None}
     return {"vorgang": ListingStatus.for_request(request).vorgang_for(page)}
+
+
+@register.filter
+def stand(revision) -> str:
+    """A revision as people name it: 'Stand vom 29.11.2026, 13:26, von …' (issue 15)."""
+    from workflow.review import stand_label
+
+    return stand_label(revision) if revision is not None else ""
