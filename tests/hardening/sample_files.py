@@ -87,3 +87,36 @@ HOSTILE = {
     "seite.html": lambda: b"<html><script>alert(1)</script></html>",
     "ohne-endung": pdf_bytes,
 }
+
+
+# --- zip bombs (issue 12 §3): office files whose XML unpacks far beyond its packed size -------
+
+BOMB_PARTS = {"docx": "word/document.xml", "odt": "content.xml", "xlsx": "xl/worksheets/sheet1.xml"}
+_BOMB_MAKERS = {"docx": docx_bytes, "odt": odt_bytes, "xlsx": xlsx_bytes}
+
+
+def office_bomb(kind: str, unpacked_bytes: int, filler: bytes = b"<w:p/>" * 1024) -> bytes:
+    """A real DOCX/ODT/XLSX whose main XML part is ``unpacked_bytes`` of repeated markup.
+
+    Streamed into the archive chunk by chunk, so making a 150 MB bomb needs no 150 MB string.
+    Every other part of a real file is kept, so the content check still recognises the kind.
+    """
+    original = zipfile.ZipFile(io.BytesIO(_BOMB_MAKERS[kind]()))
+    target = BOMB_PARTS[kind]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in original.infolist():
+            if info.filename == target:
+                member_info = zipfile.ZipInfo(target)
+                member_info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(member_info, "w", force_zip64=True) as member:
+                    member.write(b'<?xml version="1.0"?><root>')
+                    written = 0
+                    while written < unpacked_bytes:
+                        member.write(filler)
+                        written += len(filler)
+                    member.write(b"</root>")
+            else:
+                compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                archive.writestr(info.filename, original.read(info.filename), compress_type=compress)
+    return buffer.getvalue()
