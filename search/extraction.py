@@ -385,3 +385,19 @@ def document_text(document) -> str:
         logger.exception("Anhang „%s“ übersprungen: unerwarteter Fehler", name,
                          extra={"file_name": name})
         return ""
+
+
+def attachment_states(page) -> list[tuple[object, object]]:
+    """(document, ``ExtractedText`` row or None) for each attachment of ``page`` whose text
+    would be indexed; for the editor's hint (search/wagtail_hooks.py). Reads, never parses.
+    """
+    attached = getattr(page, "attached_documents", None)
+    if attached is None:
+        return []
+    states = []
+    for document in attached():
+        if extractor_for(document.file.name or "") is None or is_protected(document):
+            continue
+        data = read_document(document)
+        states.append((document, current_row(sha256(data)) if data is not None else None))
+    return states

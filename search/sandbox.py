@@ -107,12 +107,29 @@ def _limit(kind: int, soft: int, hard: int) -> None:
     resource.setrlimit(kind, (soft, hard))
 
 
+def _peak_address_space() -> int:
+    """The child's peak virtual memory (Linux ``VmPeak``), 0 where unknown."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _child(cpu_seconds: int, memory_bytes: int) -> int:
+    """Set the limits, extract, answer. Out of memory shows in many guises (MemoryError,
+    lxml's "unknown error", a parser's own error wrapping one of them): any failure after
+    the address space came within 10 % of the limit counts as the memory limit.
+    """
     import resource
 
     _limit(resource.RLIMIT_CORE, 0, 0)
     _limit(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1)
     _limit(resource.RLIMIT_AS, memory_bytes, memory_bytes)
+    near_limit = 0.9 * memory_bytes
     try:
         data = sys.stdin.buffer.read()
         filename = os.environ.get(_FILENAME_ENV, "")
@@ -127,13 +144,18 @@ def _child(cpu_seconds: int, memory_bytes: int) -> int:
         try:
             answer = {"ok": True, "text": extract_bytes(data, filename, archive_limits=limits)}
         except ExtractionError as error:
+            if _peak_address_space() >= near_limit:
+                return EXIT_MEMORY
             answer = {"ok": False, "error": str(error)[:500]}
+        except Exception as error:
+            if isinstance(error, MemoryError) or _peak_address_space() >= near_limit:
+                return EXIT_MEMORY
+            answer = {"ok": False, "error": f"nicht lesbar ({type(error).__name__}: {error})"[:500]}
         del data
         sys.stdout.write(json.dumps(answer))
         sys.stdout.flush()
         return 0
     except MemoryError:
-        os.write(2, b"MemoryError\n")
         return EXIT_MEMORY
 
 
