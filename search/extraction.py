@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 import re
 import zipfile
-from collections import Counter
+from collections import Counter, OrderedDict
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -316,6 +317,39 @@ def read_document(document) -> bytes | None:
         return None
 
 
+#: (path, size, mtime) → SHA-256 of files on the local disk, so re-indexing, the editor's
+#: hint and ``update_index`` do not hash an unchanged 20 MB file again and again.
+_digests: OrderedDict[tuple, str] = OrderedDict()
+_DIGESTS_KEPT = 1024
+
+
+def document_digest(document) -> str | None:
+    """SHA-256 of a document's file, streamed (no copy in memory); None (logged) if missing."""
+    name = document.file.name or ""
+    key = None
+    try:
+        path = document.file.storage.path(name)
+        stat = os.stat(path)
+        key = (path, stat.st_size, stat.st_mtime_ns)
+    except (NotImplementedError, OSError, ValueError):
+        pass  # not on the local disk (or gone: the open below says so)
+    if key is not None and key in _digests:
+        _digests.move_to_end(key)
+        return _digests[key]
+    try:
+        with document.file.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    except (OSError, ValueError) as error:
+        logger.warning("Anhang „%s“ übersprungen: Datei fehlt (%s)", name, error,
+                       extra={"file_name": name})
+        return None
+    if key is not None:
+        _digests[key] = digest
+        while len(_digests) > _DIGESTS_KEPT:
+            _digests.popitem(last=False)
+    return digest
+
+
 def is_protected(document) -> bool:
     collection = getattr(document, "collection", None)
     return collection is not None and collection.get_view_restrictions().exists()
@@ -371,12 +405,10 @@ def document_text(document) -> str:
         # The file itself is protected; its text must not reach the public index or snippets.
         logger.info("Anhang „%s“ nicht indexiert: Sammlung mit Zugriffsbeschränkung", name)
         return ""
-    data = read_document(document)
-    if data is None:
+    digest = document_digest(document)
+    if digest is None:
         return ""
     try:
-        digest = sha256(data)
-        del data
         row = current_row(digest)
         if not is_current(row):
             row = request_extraction(document, digest, row)
@@ -398,6 +430,6 @@ def attachment_states(page) -> list[tuple[object, object]]:
     for document in attached():
         if extractor_for(document.file.name or "") is None or is_protected(document):
             continue
-        data = read_document(document)
-        states.append((document, current_row(sha256(data)) if data is not None else None))
+        digest = document_digest(document)
+        states.append((document, current_row(digest) if digest is not None else None))
     return states
