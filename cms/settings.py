@@ -206,7 +206,6 @@ OM_MAX_UNPACKED_BYTES = int(os.environ.get("OM_MAX_UNPACKED_BYTES", 100 * 1024 *
 OM_MAX_COMPRESSION_RATIO = float(os.environ.get("OM_MAX_COMPRESSION_RATIO", "100"))
 OM_MAX_ARCHIVE_MEMBERS = int(os.environ.get("OM_MAX_ARCHIVE_MEMBERS", "1000"))
 # Text extraction runs in a child process with these limits (search/sandbox.py).
-OM_EXTRACTION_SANDBOX = True
 OM_EXTRACTION_MAX_CPU_SECONDS = int(os.environ.get("OM_EXTRACTION_MAX_CPU_SECONDS", "30"))
 OM_EXTRACTION_MAX_MEMORY_BYTES = int(os.environ.get("OM_EXTRACTION_MAX_MEMORY_BYTES", 768 * 1024 * 1024))
 # A queued extraction not done after this long (its worker died) is queued again.

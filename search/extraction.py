@@ -224,9 +224,7 @@ def extract_bytes(data: bytes, filename: str, archive_limits=None) -> str:
 def extract_limited(data: bytes, filename: str) -> str:
     """Parse ``data`` in a child process under CPU-time and memory limits (search/sandbox.py).
 
-    Raises ``ExtractionError`` with a German reason naming the limit that was hit. With
-    ``OM_EXTRACTION_SANDBOX = False`` (the test settings, for speed) it parses in this
-    process, still behind the archive check.
+    Raises ``ExtractionError`` with a German reason naming the limit that was hit.
     """
     from django.conf import settings
 
@@ -237,8 +235,6 @@ def extract_limited(data: bytes, filename: str) -> str:
         raise ExtractionError(f"unbekannter Dateityp „{PurePath(filename).suffix or filename}“")
     limits = _archive_limits()
     check_archive_limits(data, extractor.file_type, limits)  # cheap: no child for a bomb
-    if not getattr(settings, "OM_EXTRACTION_SANDBOX", True):
-        return extract_bytes(data, filename, archive_limits=limits)
     parse_counter[extractor.file_type] += 1
     try:
         return sandbox.run(
