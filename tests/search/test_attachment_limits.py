@@ -25,6 +25,7 @@ import json
 import re
 import tracemalloc
 import zipfile
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -200,8 +201,11 @@ def test_publishing_queues_the_extraction_instead_of_running_it(small_site, admi
         html = admin_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
         assert "wird im Hintergrund ausgelesen" in html
 
-        call_command("db_worker", "--backend", "extraction", "--batch", "--no-startup-delay",
-                     "--no-reload", verbosity=0)
+        # The worker, as `make serve` runs it; only its connection housekeeping is switched
+        # off, because it closes a connection inside a transaction (the test's) on PostgreSQL.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("db_worker", "--backend", "extraction", "--batch", "--no-startup-delay",
+                         "--no-reload", verbosity=0)
 
         queued.refresh_from_db()
         assert queued.status == "SUCCESSFUL"
