@@ -1,4 +1,5 @@
-"""The editor sees whether the text of a page's attachments is searchable (issue 12 §3).
+"""The editor sees whether the text of a page's attachments is searchable (issue 12 §3, R19:
+the groups maintain their pages and minutes themselves, so they must learn what is not found).
 
 Attachment text is extracted in the background (search/tasks.py). When an extraction
 failed — a broken file, a zip bomb, the CPU or memory limit — the page editor says so,
