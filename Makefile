@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test install install-dev browser-deps lint conformance bench bench-search clean serve bench-load
+.PHONY: run test install install-dev browser-deps lint conformance bench bench-search clean serve bench-load \
+        bench-publish
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +23,14 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## run: install, migrate, load the demo content and serve http://$(HOST):$(PORT)
+## run: install, migrate, load the demo content and serve http://$(HOST):$(PORT), with the
+## worker that extracts attachment text (issue 12 §3) beside the development server
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(BIN)/python manage.py db_worker --backend extraction --no-reload --no-startup-delay & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## browser-deps: Debian's Chromium for the browser tests (Playwright never downloads one)
 browser-deps:
@@ -59,15 +63,22 @@ bench-search: install-dev
 # --- end search ----------------------------------------------------------------------------
 ## serve: production serving (issue 6): migrate, collect static files, run gunicorn with
 ## cms/gunicorn.conf.py. Needs the production variables of the README (SECRET_KEY, ALLOWED_HOSTS, ...).
+## Beside gunicorn runs one extraction worker (issue 12 §3); more hosts share its database queue.
 serve: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/gunicorn -c cms/gunicorn.conf.py
+	$(BIN)/python manage.py db_worker --backend extraction --no-reload & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn -c cms/gunicorn.conf.py
 
 ## bench-load: scaled demo content (50 Fachgruppen x 200 Protokolle) under 50 concurrent clients
 bench-load: install-dev
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+## bench-publish: publish latency with a 20 MB PDF attached vs. none (issue 12 §3)
+bench-publish: install-dev
+	$(BIN)/python bench/publish.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_tasks",  # issue 12 §3: the tasks framework (Wagtail 8 installs it)
+    "django_tasks_db",  # issue 12 §3: its database queue, shared by all web hosts
     "django_filters",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -217,6 +219,37 @@ OM_SEARCH_DATE_FIELDS = {
     "om_pages.ProtokollPage": "date",
     "om_pages.VeranstaltungPage": "start",
     "om_pages.JahresberichtPage": "year",
+}
+# --- Attachments cannot exhaust the server (issue 12 §3) ---------------------------------------
+# Archives (DOCX, ODT, XLSX) over these limits are refused at upload and never parsed
+# (om_pages/archives.py): declared unpacked size, unpacked ÷ packed, number of members.
+OM_MAX_UNPACKED_BYTES = int(os.environ.get("OM_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
+OM_MAX_COMPRESSION_RATIO = float(os.environ.get("OM_MAX_COMPRESSION_RATIO", "100"))
+OM_MAX_ARCHIVE_MEMBERS = int(os.environ.get("OM_MAX_ARCHIVE_MEMBERS", "1000"))
+# Text extraction runs in a child process with these limits (search/sandbox.py).
+OM_EXTRACTION_MAX_CPU_SECONDS = int(os.environ.get("OM_EXTRACTION_MAX_CPU_SECONDS", "30"))
+OM_EXTRACTION_MAX_MEMORY_BYTES = int(os.environ.get("OM_EXTRACTION_MAX_MEMORY_BYTES", 768 * 1024 * 1024))
+# A queued extraction not done after this long (its worker died) is queued again.
+OM_EXTRACTION_RETRY_SECONDS = int(os.environ.get("OM_EXTRACTION_RETRY_SECONDS", "900"))
+# Tasks (django-tasks): Wagtail's own tasks (search index, reference index of a saved page)
+# stay immediate, so a page is findable by its own text when the request returns. The
+# attachment text is extracted by the task backend "extraction": the database queue of
+# django-tasks-db, worked off by `manage.py db_worker --backend extraction` (started by
+# `make run` and `make serve`). OM_EXTRACTION_BACKEND=immediate extracts inside the
+# request instead (single-process trials only; never in production).
+OM_EXTRACTION_TASK_BACKEND = "extraction"
+_EXTRACTION_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_extraction_backend = os.environ.get("OM_EXTRACTION_BACKEND", "database").strip().lower()
+if _extraction_backend not in _EXTRACTION_BACKENDS:
+    raise ImproperlyConfigured(
+        f"OM_EXTRACTION_BACKEND {_extraction_backend!r} wird nicht unterstützt: database oder immediate."
+    )
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    OM_EXTRACTION_TASK_BACKEND: {"BACKEND": _EXTRACTION_BACKENDS[_extraction_backend]},
 }
 # --- Production hardening (issue 6) --------------------------------------------------------
 MIDDLEWARE.insert(1, "cms.middleware.RejectNulBytesMiddleware")  # NUL never reaches PostgreSQL

@@ -17,3 +17,9 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise wants it to exist
 # Production hardening (issue 6): the test client speaks plain http.
 SECURE_SSL_REDIRECT = False
+# Issue 12 §3: the extraction task runs at once in tests (publishing a page extracts its
+# attachments in the same call); tests of the queue override TASKS with the database backend.
+TASKS = {  # noqa: F405
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "extraction": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+}

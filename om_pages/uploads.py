@@ -3,7 +3,9 @@
 A Fachgruppe's minutes and products are public records; what is attached to them must be
 what it claims to be. ``validate_document_file`` recognises the allowed kinds from their
 first bytes (and, for the ZIP-based office formats, from the archive's inner structure) and
-demands that the file name's extension agrees. It works on any file-like object, so the admin
+demands that the file name's extension agrees. DOCX, ODT and XLSX are ZIP archives: their
+unpacked size, member count and compression ratio are limited (``om_pages/archives.py``,
+issue 12 §3), so a zip bomb never reaches the text extraction. It works on any file-like object, so the admin
 form (``DocumentForm`` below, wired by ``WAGTAILDOCS_DOCUMENT_FORM_BASE``) and management
 commands (e.g. an import of minutes) share one check.
 
@@ -25,6 +27,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from wagtail.documents.forms import BaseDocumentForm
 
+from om_pages.archives import ArchiveLimitExceeded, check_archive, limits_from_settings
+
 #: kind → the extensions a file of that kind may carry.
 EXTENSIONS: dict[str, frozenset[str]] = {
     "pdf": frozenset({"pdf"}),
@@ -37,6 +41,8 @@ EXTENSIONS: dict[str, frozenset[str]] = {
 }
 LABELS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "xlsx": "XLSX", "png": "PNG", "jpeg": "JPEG",
           "text": "Text (UTF-8)"}
+#: kinds that are ZIP archives: their unpacked size is limited too (issue 12 §3, om_pages/archives.py)
+ARCHIVE_KINDS = frozenset({"docx", "odt", "xlsx"})
 ALLOWED_TEXT = "PDF, DOCX, ODT, XLSX, PNG, JPEG und reiner Text (TXT, MD)"
 
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -153,6 +159,11 @@ def validate_document_file(fileobj: IO[bytes], name: str | None = None) -> str:
                 "expected": ", ".join(f".{ext}" for ext in sorted(EXTENSIONS[kind])),
             },
         )
+    if kind in ARCHIVE_KINDS:
+        try:
+            check_archive(fileobj, limits_from_settings(), packed_size=size)
+        except ArchiveLimitExceeded as error:
+            raise ValidationError(error.message, code=error.code, params=error.params) from error
     return kind
 
 

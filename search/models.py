@@ -5,21 +5,33 @@ from __future__ import annotations
 from django.db import models
 
 
+class ExtractionStatus(models.TextChoices):
+    PENDING = "pending", "wird ausgelesen"
+    OK = "ok", "ausgelesen"
+    FAILED = "failed", "nicht auslesbar"
+
+
 class ExtractedText(models.Model):
     """Text of one file version, keyed by the SHA-256 of its bytes.
 
     Re-indexing a page looks the text up here, so an unchanged file is never parsed twice.
-    A failed extraction is stored too (``ok=False``), so a broken file is not re-parsed on
-    every index run either; a newer ``extractor_version`` makes old rows stale.
+    A failed extraction is stored too (``status`` failed, ``ok=False``, the German reason in
+    ``error``), so a broken file is not re-parsed on every index run either, and the editor
+    is told why (issue 12 §3); a newer ``extractor_version`` makes old rows stale. A row
+    ``pending`` stands for a queued extraction task (the worker fills it in).
     """
 
     sha256 = models.CharField("SHA-256", max_length=64, unique=True)
     file_type = models.CharField("Dateityp", max_length=16)
+    file_name = models.CharField("Dateiname", max_length=255, blank=True)
+    status = models.CharField("Status", max_length=16, choices=ExtractionStatus.choices,
+                              default=ExtractionStatus.OK)
     text = models.TextField("Text", blank=True)
     ok = models.BooleanField("Erfolgreich", default=True)
-    error = models.CharField("Fehler", max_length=500, blank=True)
+    error = models.CharField("Grund", max_length=500, blank=True)
     extractor_version = models.PositiveIntegerField("Version des Extraktors", default=1)
     created_at = models.DateTimeField("Angelegt", auto_now_add=True)
+    updated_at = models.DateTimeField("Geändert", auto_now=True)
 
     class Meta:
         verbose_name = "Extrahierter Text"

@@ -13,14 +13,19 @@ from wagtail.search import index
 logger = logging.getLogger("search")
 
 
+def pages_using_document(document):
+    """The (specific) pages that use a document, found through Wagtail's reference index,
+    so the search app needs no om_pages import."""
+    page_type = ContentType.objects.get_for_model(Page)
+    page_ids = (ReferenceIndex.get_references_to(document)
+                .filter(base_content_type=page_type).values_list("object_id", flat=True))
+    return Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).specific()
+
+
 def reindex_pages_using_document(sender, instance, created: bool = False, raw: bool = False, **kwargs):
-    """Found through Wagtail's reference index, so the search app needs no om_pages import."""
     if created or raw:
         return
-    page_type = ContentType.objects.get_for_model(Page)
-    page_ids = (ReferenceIndex.get_references_to(instance)
-                .filter(base_content_type=page_type).values_list("object_id", flat=True))
-    for page in Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).specific():
+    for page in pages_using_document(instance):
         index.insert_or_update_object(page)
 
 

@@ -87,3 +87,44 @@ HOSTILE = {
     "seite.html": lambda: b"<html><script>alert(1)</script></html>",
     "ohne-endung": pdf_bytes,
 }
+
+
+# --- zip bombs (issue 12 §3): office files whose XML unpacks far beyond its packed size -------
+
+#: kind → (the main XML part, the tag after which the filler goes, one filler element)
+BOMB_PARTS = {"docx": ("word/document.xml", b"<w:body>", b"<w:p/>"),
+              "odt": ("content.xml", b"<office:text>", b"<text:p/>"),
+              "xlsx": ("xl/worksheets/sheet1.xml", b"<sheetData>", b"<row/>")}
+_BOMB_MAKERS = {"docx": docx_bytes, "odt": odt_bytes, "xlsx": xlsx_bytes}
+
+
+def office_bomb(kind: str, unpacked_bytes: int, filler: bytes | None = None) -> bytes:
+    """A real DOCX/ODT/XLSX whose main XML part holds ``unpacked_bytes`` of empty paragraphs
+    (rows), still well-formed: a parser without limits builds a tree of millions of elements.
+
+    Streamed into the archive chunk by chunk, so making a 150 MB bomb needs no 150 MB string.
+    Every other part of the real file is kept, so the content check still recognises the kind.
+    """
+    original = zipfile.ZipFile(io.BytesIO(_BOMB_MAKERS[kind]()))
+    target, anchor, element = BOMB_PARTS[kind]
+    chunk = filler if filler is not None else element * 4096
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in original.infolist():
+            data = original.read(info.filename)
+            if info.filename == target:
+                head, found, tail = data.partition(anchor)
+                assert found, f"{anchor!r} not in {target}"
+                member_info = zipfile.ZipInfo(target)
+                member_info.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(member_info, "w", force_zip64=True) as member:
+                    member.write(head + found)
+                    written = 0
+                    while written < unpacked_bytes:
+                        member.write(chunk)
+                        written += len(chunk)
+                    member.write(tail)
+            else:
+                compress = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                archive.writestr(info.filename, data, compress_type=compress)
+    return buffer.getvalue()

@@ -74,3 +74,33 @@ def make_odt(title: str, paragraphs: list[str]) -> bytes:
 
 BROKEN_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 9 0 R\n%%kaputt, abgeschnitten"
 BROKEN_DOCX = b"PK\x03\x04 dies ist kein vollstaendiges ZIP-Archiv"
+
+
+def make_large_docx(paragraphs: int, seed: int = 12) -> bytes:
+    """A real DOCX with many varied paragraphs, written as XML directly (python-docx's
+    ``add_paragraph`` is quadratic). 2 000 different paragraphs repeat, more than deflate's
+    32 KB window can see, so it packs like real text (about 1 : 4): it passes the archive
+    limits, and only the CPU and memory limits of the extraction stop it.
+    """
+    import random
+    import zipfile
+
+    rng = random.Random(seed)
+    words = ["Sitzung", "Beschluss", "Gefährdung", "Arbeitsschutz", "Lärm", "Plenum",
+             "Fachgruppe", "Protokoll", "Maßnahme", "Termin", "Unterweisung", "Prüfung"]
+    variants = ["<w:p><w:r><w:t>" + " ".join(f"{rng.choice(words)}{rng.randint(0, 99999)}"
+                                              for _ in range(10)) + "</w:t></w:r></w:p>"
+                for _ in range(2000)]
+    body = "".join(variants[i % len(variants)] for i in range(paragraphs))
+    template = zipfile.ZipFile(io.BytesIO(make_docx("Vorlage", ["x"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for info in template.infolist():
+            data = template.read(info.filename)
+            if info.filename == "word/document.xml":
+                text = data.decode()
+                start = text.index("<w:body>") + len("<w:body>")
+                text = text[:start] + body + text[start:]
+                data = text.encode()
+            archive.writestr(info.filename, data)
+    return out.getvalue()

@@ -147,7 +147,7 @@ class Command(BaseCommand):
             return Skipped(name, "bereits importiert", f" (als „{previous.source_name}“)")
         if dry_run:
             try:
-                text = extraction.extract_bytes(data, name)
+                text = extraction.extract_limited(data, name)  # limited child (issue 12 §3)
             except extraction.ExtractionError as error:
                 return Skipped(name, "nicht lesbar", f": {error}")
         else:
