@@ -136,6 +136,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
+WAGTAILADMIN_USER_LOGIN_FORM = "om_pages.login.GermanLoginForm"  # issue 15: "Passwort"
 WAGTAIL_I18N_ENABLED = False
 
 STATIC_URL = "/static/"

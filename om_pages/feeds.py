@@ -85,16 +85,22 @@ class ProtokollFeed(Feed):
         return item.get_url(self.request)
 
     def item_pubdate(self, item: ProtokollPage):
-        return item.first_published_at
+        """The meeting's date (issue 15), not when the page happened to be loaded or published."""
+        return meeting_datetime(item)
 
     def item_updateddate(self, item: ProtokollPage):
-        return item.last_published_at
+        return meeting_datetime(item)
 
     def item_author_name(self, item: ProtokollPage) -> str:
         return item.parent_page.title if item.parent_page else "Offensive Mittelstand"
 
     def item_categories(self, item: ProtokollPage) -> list[str]:
         return [item.parent_page.title] if item.parent_page else []
+
+
+def meeting_datetime(protokoll: ProtokollPage) -> datetime.datetime:
+    """Midnight of the meeting day in the OM's time zone (Europe/Berlin)."""
+    return timezone.make_aware(datetime.datetime.combine(protokoll.date, datetime.time()))
 
 
 def protokolle_atom(request: HttpRequest) -> HttpResponse:
@@ -141,7 +147,9 @@ def calendar_response(request: HttpRequest, name: str, events, filename: str) ->
     host = request.get_host().split(":")[0] or "localhost"
     now = timezone.now()
     for veranstaltung in events:
-        url = veranstaltung.get_full_url(request)
+        # The address the visitor used (as the Atom feed does), not the Site record's localhost.
+        path = veranstaltung.get_url(request)
+        url = request.build_absolute_uri(path) if path else ""
         event = Event()
         event.add("uid", f"veranstaltung-{veranstaltung.pk}@{host}")
         event.add("dtstamp", veranstaltung.last_published_at or now)

@@ -207,7 +207,7 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> None:
             slug=slug, title=title, topic_area=topic, live=False,
             summary=f"Antrag auf Anerkennung als Fachgruppe zum Thema {topic}.",
             goals=f"<p>Wissen und Instrumente zum Thema {topic} für KMU bündeln.</p>",
-            approach="<p>Zwei Sitzungen im Jahr, Abstimmung in der AG Transfer (R18).</p>",
+            approach="<p>Zwei Sitzungen im Jahr, Abstimmung in der AG Transfer.</p>",
             koordination=albrecht if own_contact else lange, moderation=vogel,
         )
         page.members = [FachgruppeMember(organisation=o, sort_order=i)

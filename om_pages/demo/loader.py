@@ -203,7 +203,7 @@ def ensure_fachgruppe(index: FachgruppenIndexPage, spec: dict, people: dict[str,
                   f"Die Fachgruppe erarbeitet bis zur nächsten Sitzung ein Papier zu {theme}."),
                  ("Verschiedenes", "Termin der nächsten Sitzung wird abgestimmt.", "")],
                 f"<p>Sitzung der {spec['title']} zum Schwerpunkt {theme}. Die Ergebnisse "
-                "werden der AG Transfer berichtet (R18).</p>",
+                "werden der AG Transfer berichtet.</p>",
                 attendees, attachment,
             )
             meeting += 1
@@ -269,7 +269,7 @@ def load_demo_content(log: Log = lambda message: None, today: datetime.date | No
         ensure_gremium_protokolle(gremium, years)
     index = ensure_child(
         home, FachgruppenIndexPage, "fachgruppen", title="Fachgruppen",
-        intro="<p>Alle anerkannten Fachgruppen der Offensive Mittelstand (R26).</p>",
+        intro="<p>Alle anerkannten Fachgruppen der Offensive Mittelstand.</p>",
     )
     for spec in data.FACHGRUPPEN:
         log(f"{spec['title']} …")
