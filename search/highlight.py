@@ -109,11 +109,25 @@ def backend_marked(backend, text: str, words: list[str]) -> SafeString | None:
     return None
 
 
+def first_position(text: str, words: list[str], backend=None) -> int | None:
+    """Where the first match starts: in any form the backend matched (inflections, compounds),
+    else where a query word begins a word of the text."""
+    first_match = getattr(backend, "first_match", None)
+    if first_match is not None:
+        try:
+            position = first_match(text, " ".join(words))
+        except Exception:  # the backend's analysis must never break the page
+            position = None
+        if position is not None:
+            return position
+    return find_first(text, words)
+
+
 def snippet(parts: list[TextPart], words: list[str], backend=None) -> tuple[SafeString, TextPart | None]:
     """The snippet for one hit and the part it came from (page text first, then attachments)."""
     chosen, position = None, None
     for part in parts:
-        position = find_first(part.text, words)
+        position = first_position(part.text, words, backend)
         if position is not None:
             chosen = part
             break

@@ -298,6 +298,10 @@ def facets(rows: list[Row], filters: Filters) -> dict[str, list[FacetValue]]:
     return result
 
 
+#: "Meinten Sie …?" is offered only when the query finds this many hits or fewer.
+FEW_HITS = 2
+
+
 def run(parsed: ParsedQuery, filters: Filters, site: Site | None) -> Outcome:
     """Search, re-check visibility, facet, filter and sort."""
     backend = get_search_backend()
@@ -308,7 +312,8 @@ def run(parsed: ParsedQuery, filters: Filters, site: Site | None) -> Outcome:
     if filters.sort == SORT_DATE:
         selected.sort(key=lambda row: (row.date or datetime.date.min, row.pk), reverse=True)
     outcome.rows = selected
-    outcome.suggestion = suggestion(backend, parsed, site)
+    if len(rows) <= FEW_HITS:  # issue 15: no "Meinten Sie" above a good list of hits
+        outcome.suggestion = suggestion(backend, parsed, site)
     return outcome
 
 

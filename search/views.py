@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from wagtail.models import Site
 
 from search import service
-from search.query import parse
+from search.query import MIN_PREFIX_LENGTH, parse
 
 PARAMS = ("q", "gruppe", "jahr", "typ", "von", "bis", "sort")
 
@@ -106,6 +106,9 @@ def search(request: HttpRequest) -> HttpResponse:
             facet_links=_facet_links(request.GET, outcome.facets),
             suggestion_url=(_query_string(request.GET, q=outcome.suggestion, page=None)
                             if outcome.suggestion else ""),
+            prefix_hint=prefix_hint(parsed),
+            prefix_hint_url=(_query_string(request.GET, q=prefix_hint(parsed), page=None)
+                             if prefix_hint(parsed) else ""),
             previous_url=(_query_string(request.GET, page=results.previous_page_number())
                           if results.has_previous() else ""),
             next_url=(_query_string(request.GET, page=results.next_page_number())
@@ -114,6 +117,15 @@ def search(request: HttpRequest) -> HttpResponse:
                                     bis=None, page=None),
         )
     return TemplateResponse(request, "search/search.html", context)
+
+
+def prefix_hint(parsed) -> str:
+    """The user's own query with a star on its last plain word ("Lärm" → "Lärm*"), for the
+    no-hit hint (issue 15); empty when there is no such word."""
+    words = parsed.normalized().split()
+    if not words or not words[-1].isalnum() or len(words[-1]) < MIN_PREFIX_LENGTH:
+        return ""
+    return " ".join(words[:-1] + [words[-1] + "*"])
 
 
 def _facet_links(params: QueryDict, facets: dict) -> dict[str, list[dict]]:

@@ -86,8 +86,9 @@ from search.backends.writer import DEFAULT_LOCK_TIMEOUT, locked_writer
 BACKEND_NAME = "Whoosh-Suchbackend (search.backends.whoosh)"
 
 #: Stems at least this long also match longer words starting with them (compounds:
-#: "gefahrd" finds "gefahrdungsbeurteil"); such hits score below exact ones.
-MIN_PREFIX_LENGTH = 5
+#: "gefahrd" finds "gefahrdungsbeurteil", "larm" finds "larmschutz"); such hits score below
+#: exact ones. Four letters (issue 15: "Lärm" found nothing of "Lärmschutz").
+MIN_PREFIX_LENGTH = 4
 PREFIX_BOOST = 0.3
 #: Up to this many hits the database filters with ``pk IN (…)``; above, it lists the
 #: allowed primary keys of the queryset and Python intersects (no huge parameter lists).
@@ -773,16 +774,30 @@ class WhooshSearchBackend(BaseSearchBackend):
             forms.append((-reader.doc_frequency(SPELL_FORMS_FIELD, text), form.isascii(), form))
         return min(forms)[2] if forms else None
 
-    def highlight(self, text: str, query_string: str, max_chars: int = 240) -> str:
-        """HTML-escaped snippet of ``text`` with the words matching ``query_string`` in ``<mark>``."""
+    @staticmethod
+    def match_spans(text: str, query_string: str) -> list[tuple[int, int]]:
+        """Where the words of ``query_string`` occur in ``text``, in every form the index matches.
+
+        Both sides go through the German analyser, so "Gefährdungsbeurteilungen" marks
+        "Gefährdungsbeurteilung" and "psychischen" marks "psychische" (issue 15).
+        """
         analyzer = WhooshSearchQueryCompiler.analyzer
         wanted = {t.text for t in analyzer(query_string)}
         prefixes = tuple(w for w in wanted if len(w) >= MIN_PREFIX_LENGTH)
-        spans = [
+        return [
             (t.startchar, t.endchar)
             for t in analyzer(text, chars=True, mode="index")
             if t.text in wanted or (prefixes and t.text.startswith(prefixes))
         ]
+
+    def first_match(self, text: str, query_string: str) -> int | None:
+        """Position of the first word of ``text`` that the query matches, or None."""
+        spans = self.match_spans(text, query_string)
+        return spans[0][0] if spans else None
+
+    def highlight(self, text: str, query_string: str, max_chars: int = 240) -> str:
+        """HTML-escaped snippet of ``text`` with the words matching ``query_string`` in ``<mark>``."""
+        spans = self.match_spans(text, query_string)
         start = 0
         if spans and spans[0][0] > max_chars // 3:
             start = text.rfind(" ", 0, spans[0][0] - max_chars // 3) + 1
