@@ -12,6 +12,7 @@ from wagtail.admin.widgets import Button
 
 from om_pages.models import FachgruppePage
 from workflow import compliance_views as views
+from workflow.permissions import is_fachgruppe_member
 
 app_name = "workflow_compliance"
 urlpatterns = [
@@ -58,11 +59,11 @@ def compliance_page_listing_button(page, user, next_url=None):
 
 
 def own_groups(user):
-    """The Fachgruppen whose pages the user may edit (R19: the group maintains them)."""
-    if not user.is_authenticated or views.can_view_compliance_report(user):
+    """The Fachgruppen the user belongs to (R19: the group maintains its own pages)."""
+    if not user.is_authenticated or user.is_superuser or views.can_view_compliance_report(user):
         return []
     return [group for group in FachgruppePage.objects.order_by("title")
-            if group.permissions_for_user(user).can_edit()]
+            if is_fachgruppe_member(user, group)]
 
 
 class OwnGroupsPanel(Component):

@@ -91,4 +91,4 @@ needs_consent = Guard("needs_consent", lambda v: _has_content(v) or _recognised(
 consent_exempt = Guard("consent_exempt", lambda v: _has_content(v) or _recognised(v) + _exempt(v))
 revision_decided = Guard("revision_decided",
                          lambda v: _has_content(v) or _decided_revision(v) or _revision_intact(v))
-revision_intact = Guard("revision_intact", lambda v: _has_content(v) or _revision_intact(v))
+revision_intact = Guard("revision_intact", _revision_intact)
