@@ -14,6 +14,8 @@ Every page type of om_pages uses ``OMPageForm`` as its ``base_form_class`` (the 
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.html import format_html
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 from om_pages import files
@@ -90,7 +92,37 @@ class ReferencedFilesFormMixin:
         return refused_any
 
 
-class OMPageForm(ReferencedFilesFormMixin, WagtailAdminPageForm):
+class SlugClashMixin:
+    """Name the page that holds the address, with a link, at the top and at the slug (issue 15).
+
+    Wagtail reports a clash only at the slug field on the "Veröffentlichung" tab; an editor
+    who restarted a Protokoll (autosave had already made a draft of the first attempt) saw
+    the publish fail on a tab they were not looking at.
+    """
+
+    def clean(self):
+        slug = self.cleaned_data.get("slug")  # Wagtail's clean drops it from cleaned_data on a clash
+        cleaned = super().clean()
+        parent = getattr(self, "parent_page", None)
+        if not slug or parent is None or "slug" not in self.errors:
+            return cleaned
+        holder = (parent.get_children().filter(slug=slug)
+                  .exclude(pk=getattr(self.instance, "pk", None)).first())
+        if holder is None:
+            return cleaned
+        state = "veröffentlichte Seite" if holder.live else "Entwurf"
+        message = format_html(
+            "Die Adresse „{}“ ist schon vergeben: an den {} „{}“ (<a href=\"{}\">öffnen</a>). "
+            "Bitte jenen Entwurf weiterbearbeiten oder hier eine andere Kurzform wählen "
+            "(Reiter „Veröffentlichung“).",
+            slug, state, holder.title, reverse("wagtailadmin_pages:edit", args=(holder.pk,)))
+        self.errors.pop("slug")
+        self.add_error("slug", message)
+        self.add_error(None, message)
+        return cleaned
+
+
+class OMPageForm(ReferencedFilesFormMixin, SlugClashMixin, WagtailAdminPageForm):
     """The admin form of every om_pages page type."""
 
 

@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from om_pages import feeds
+from om_pages import events, feeds
 
 app_name = "om_feeds"
 urlpatterns = [
+    path("veranstaltungen/", events.veranstaltungen, name="veranstaltungen_overview"),
+    path("veranstaltungen/<int:pk>.ics", events.veranstaltung_ical, name="veranstaltung_ical"),
     path("feeds/protokolle.atom", feeds.protokolle_atom, name="protokolle"),
     path("feeds/veranstaltungen.ics", feeds.veranstaltungen_ical, name="veranstaltungen"),
     path("feeds/fachgruppen/<slug:slug>/protokolle.atom", feeds.fachgruppe_protokolle_atom,
