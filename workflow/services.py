@@ -36,6 +36,10 @@ class TransitionError(Exception):
         super().__init__(" ".join(self.messages))
 
 
+class TransitionConflict(TransitionError):
+    """Someone else moved the Vorgang first (a lost race); the view answers 409."""
+
+
 @dataclass
 class Decision:
     """What the record stores beside who/when/from/to."""
@@ -181,5 +185,5 @@ def perform_transition(vorgang: Vorgang, name: str, user, comment: str = "",
             if notify:
                 notify_transition(vorgang, entry, machine.transition_meta(name).custom.get("notify", ()))
     except (ConcurrentTransition, TransitionNotAllowed) as exc:
-        raise TransitionError([CONFLICT]) from exc
+        raise TransitionConflict([CONFLICT]) from exc
     return entry

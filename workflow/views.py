@@ -21,6 +21,7 @@ from workflow.models import Vorgang
 from workflow.permissions import Gremium, is_fachgruppe_member, user_bodies
 from workflow.review import may_see_record, readable_vorgaenge
 from workflow.services import (
+    TransitionConflict,
     TransitionError,
     current_vorgang,
     guard_findings,
@@ -71,7 +72,7 @@ def transition_view(request, page_id: int, name: str):
                                    checklist=decision.checklist)
             except TransitionError as exc:
                 errors = exc.messages
-                status = 409 if exc.messages and "inzwischen" in exc.messages[0] else 400
+                status = 409 if isinstance(exc, TransitionConflict) else 400
             else:
                 messages.success(request, f"{meta.custom['label']}: erfasst "
                                           f"({vorgang.get_kind_display()}, jetzt "
