@@ -26,7 +26,7 @@ from django.test import override_settings
 from psycopg import sql
 from wagtail.models import Page
 
-from om_pages.backup import snapshot
+from cms.backup import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The PostgreSQL server for the restore target; .ci/run's CI_POSTGRES_URL names the same one.
@@ -37,7 +37,7 @@ POSTGRES_SERVER = os.environ.get(
 SNAPSHOT_SCRIPT = """
 import json
 from wagtail.models import Page
-from om_pages.backup import snapshot
+from cms.backup import snapshot
 data = snapshot()
 data["search_hits"] = Page.objects.live().search("Unterweisung").count()
 print("SNAPSHOT" + json.dumps(data, sort_keys=True))

@@ -55,7 +55,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from om_pages import serialization
+from cms import serialization
 
 serialization.register()
 
@@ -76,7 +76,7 @@ EXCLUDED_MODELS = frozenset({"sessions.session", "admin.logentry"})
 EXCLUDED_APPS = frozenset({"wagtailsearch", "modelsearch"})
 
 TYPE_MODELS = ("contenttypes.contenttype", "auth.permission")
-FIXTURES = ("types.omjson", "data.omjson")  # om_pages/serialization.py: full time precision
+FIXTURES = ("types.omjson", "data.omjson")  # cms/serialization.py: full time precision
 
 Log = Callable[[str], None]
 
