@@ -9,13 +9,14 @@ Fachgruppe's own collection (R19, created on recognition by ``workflow.access``)
 root collection with a notice when the group has none yet.
 
 The command lives with the Protokoll pages it creates. It is the one om_pages module that
-imports the search app, and it does so openly at the top: the import log
-(``search.models.ImportedFile``) and the synchronous, sandboxed text extraction
-(``search.extraction``) belong to search. The ``OM_ATTACHMENT_TEXT_EXTRACTOR`` hook does not
-serve here: it reads the extraction cache of a saved document and queues a task, while the
-import needs the text of a file before any page or document exists (and, in a dry run,
-without saving anything). Nothing else in om_pages imports this module, so om_pages itself
-still loads without search (docs/architecture.md, tests/test_import_directions.py).
+uses the search app, and says so here: the import log (``search.models.ImportedFile``) and
+the synchronous, sandboxed text extraction (``search.extraction``) belong to search. The
+``OM_ATTACHMENT_TEXT_EXTRACTOR`` hook does not serve: it reads the extraction cache of a
+saved document and queues a task, while the import needs the text of a file before any page
+or document exists (in a dry run, without saving anything). Like every om_pages module it
+imports nothing of search at module level (docs/architecture.md,
+tests/test_import_directions.py): ``import_file`` and ``create_page`` import it when the
+command runs, and ``manage.py`` is the only caller.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ from wagtail.models import Collection
 
 from om_pages import legacy
 from om_pages.models import FachgruppePage, ProtokollDocument, ProtokollPage
-from search import extraction  # explicit: see the module docstring
-from search.models import ImportedFile
 
 IMPORTABLE = {"pdf", "docx", "odt", "txt", "md", "markdown"}
 
@@ -138,6 +137,9 @@ class Command(BaseCommand):
         return collection
 
     def import_file(self, path: Path, group, dry_run: bool, seen: dict[str, str]):
+        from search import extraction  # the search app: see the module docstring
+        from search.models import ImportedFile
+
         name = path.name
         extension = path.suffix.lower().lstrip(".")
         if extension not in IMPORTABLE:
@@ -177,6 +179,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def create_page(self, group, name: str, data: bytes, digest: str, title: str, date) -> None:
+        from search.models import ImportedFile  # the search app: see the module docstring
+
         Document = get_document_model()
         document = Document(title=f"{title} ({name})"[:255], collection=self.collection)
         document.file.save(name, ContentFile(data), save=False)
