@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## run: install, migrate, load the demo content and serve http://$(HOST):$(PORT), with the
-## worker that extracts attachment text (issue 12 §3) beside the development server
+## worker that extracts attachment text beside the development server
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
@@ -49,7 +49,7 @@ test: install-dev browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# --- Search (issue 4): not part of `make test` (conformance reads ../shared) -----------------
+# --- Search: not part of `make test` (conformance reads ../shared) -----------------
 SHARED ?= ../shared
 BENCH_N ?= 20000
 
@@ -61,9 +61,9 @@ conformance: install-dev
 bench-search: install-dev
 	$(BIN)/python bench/search.py --n $(BENCH_N)
 # --- end search ----------------------------------------------------------------------------
-## serve: production serving (issue 6): migrate, collect static files, run gunicorn with
+## serve: production serving: migrate, collect static files, run gunicorn with
 ## cms/gunicorn.conf.py. Needs the production variables of the README (SECRET_KEY, ALLOWED_HOSTS, ...).
-## Beside gunicorn runs one extraction worker (issue 12 §3); more hosts share its database queue.
+## Beside gunicorn runs one extraction worker; more hosts share its database queue.
 serve: install
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(BIN)/python manage.py migrate --noinput
@@ -76,7 +76,7 @@ serve: install
 bench-load: install-dev
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
 
-## bench-publish: publish latency with a 20 MB PDF attached vs. none (issue 12 §3)
+## bench-publish: publish latency with a 20 MB PDF attached vs. none
 bench-publish: install-dev
 	$(BIN)/python bench/publish.py $(BENCH_ARGS)
 

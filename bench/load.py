@@ -1,4 +1,4 @@
-"""Load benchmark (issue 6): scaled demo content under 50 concurrent clients against gunicorn.
+"""Load benchmark: scaled demo content under 50 concurrent clients against gunicorn.
 
     python bench/load.py [--fachgruppen 50] [--protokolle 200] [--clients 50] [--requests 400]
                          [--duration 90] [--database-url URL] [--keep]

@@ -1,4 +1,4 @@
-"""Publish latency with a 20 MB PDF attached (issue 12 §3).
+"""Publish latency with a 20 MB PDF attached.
 
     python bench/publish.py [--runs 7] [--size-mb 20] [--pages 200] [--keep]
     make bench-publish
@@ -13,7 +13,7 @@
    * ``PDF, Warteschlange``: a 20 MB PDF attached, extraction queued (the production set-up:
      database queue, worker elsewhere);
    * ``PDF, im Request``: the same with the immediate backend, i.e. extraction (child process,
-     limits) inside the request, as before issue 12 — for comparison only.
+     limits) inside the request, as the code once did — for comparison only.
 
    Every run attaches a PDF with different bytes, so no run profits from the text cache.
    The PDF is ``--pages`` pages of German text plus one image of random bytes filling it up

@@ -1,4 +1,4 @@
-"""Reject requests whose path or query string holds a NUL byte (issue 6).
+"""Reject requests whose path or query string holds a NUL byte.
 
 PostgreSQL cannot store or compare text with NUL; a page path or search term carrying one would
 reach the database and fail with a server error. No legitimate URL contains it, so such a
@@ -25,7 +25,7 @@ class RejectNulBytesMiddleware:
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send a Content-Security-Policy with every HTML response (issue 12).
+    """Send a Content-Security-Policy with every HTML response.
 
     Two policies from the settings: ``OM_CSP_PUBLIC`` for the public site, which runs no script
     and no inline style, and ``OM_CSP_ADMIN`` for everything under ``OM_CSP_ADMIN_PREFIX``,

@@ -44,6 +44,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    "cms.apps.CmsConfig",
     "om_pages",
     "workflow",
     "search",
@@ -61,8 +62,8 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "django_tasks",  # issue 12 §3: the tasks framework (Wagtail 8 installs it)
-    "django_tasks_db",  # issue 12 §3: its database queue, shared by all web hosts
+    "django_tasks",  # the tasks framework (Wagtail 8 installs it)
+    "django_tasks_db",  # its database queue, shared by all web hosts
     "django_filters",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,12 +132,12 @@ TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
-# Issue 15: the admin's date pickers show and read German dates (om_pages/widgets.py);
+# The admin's date pickers show and read German dates (om_pages/widgets.py);
 # Django's German input formats (and ISO) are accepted by the form fields.
 WAGTAIL_DATE_FORMAT = "%d.%m.%Y"
 WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
-WAGTAILADMIN_USER_LOGIN_FORM = "om_pages.login.GermanLoginForm"  # issue 15: "Passwort"
+WAGTAILADMIN_USER_LOGIN_FORM = "om_pages.login.GermanLoginForm"  # German: "Passwort"
 WAGTAIL_I18N_ENABLED = False
 
 STATIC_URL = "/static/"
@@ -165,7 +166,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "om-records <noreply@l
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# Issue 12: om_backup signs each archive with this key (HMAC-SHA256), om_restore refuses any
+# om_backup signs each archive with this key (HMAC-SHA256), om_restore refuses any
 # archive without a valid signature. Keep it apart from the archives (docs/operations.md).
 OM_BACKUP_KEY = os.environ.get("OM_BACKUP_KEY", "")
 
@@ -175,9 +176,9 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "png", "jpg", "jpeg", "txt", "md"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = int(os.environ.get("OM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
-# Issue 6: every admin document upload is checked by content (om_pages/uploads.py).
+# Every admin document upload is checked by content (om_pages/uploads.py).
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "om_pages.uploads.DocumentForm"
-# Issue 12 §2: documents are only ever served by Django's view, after the access check of
+# Documents are only ever served by Django's view, after the access check of
 # om_pages/files.py (a file follows its page, R19, R11); never by the proxy from MEDIA_ROOT.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Optional speed-up: after the check the proxy sends the bytes from an internal-only location
@@ -190,7 +191,7 @@ if OM_DOCUMENTS_SENDFILE:
             f"OM_DOCUMENTS_SENDFILE={OM_DOCUMENTS_SENDFILE!r}: erlaubt sind „nginx“ und „xsendfile“.")
     SENDFILE_BACKEND = "om_pages.sendfile"
 
-# --- Search (issue 4): Whoosh backend for django-modelsearch, German analysis. -----------------
+# --- Search: Whoosh backend for django-modelsearch, German analysis. -----------------
 # Wagtail reads WAGTAILSEARCH_BACKENDS; plain modelsearch would read MODELSEARCH_BACKENDS.
 OM_SEARCH_INDEX_DIR = Path(os.environ.get("OM_SEARCH_INDEX_DIR", VAR_DIR / "whoosh"))
 WAGTAILSEARCH_BACKENDS = {
@@ -210,7 +211,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- Search for users (issue #4): attachment text hook and search page facets -------------
+# --- Search for users: attachment text hook and search page facets -------------
 # om_pages calls this function for each attached document (no import of the search app).
 OM_ATTACHMENT_TEXT_EXTRACTOR = "search.extraction.document_text"
 # Pages that own records: the "Fachgruppe / Gremium" facet of the search page.
@@ -221,7 +222,7 @@ OM_SEARCH_DATE_FIELDS = {
     "om_pages.VeranstaltungPage": "start",
     "om_pages.JahresberichtPage": "year",
 }
-# --- Attachments cannot exhaust the server (issue 12 §3) ---------------------------------------
+# --- Attachments cannot exhaust the server ---------------------------------------
 # Archives (DOCX, ODT, XLSX) over these limits are refused at upload and never parsed
 # (om_pages/archives.py): declared unpacked size, unpacked ÷ packed, number of members.
 OM_MAX_UNPACKED_BYTES = int(os.environ.get("OM_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
@@ -252,7 +253,7 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     OM_EXTRACTION_TASK_BACKEND: {"BACKEND": _EXTRACTION_BACKENDS[_extraction_backend]},
 }
-# --- Production hardening (issue 6) --------------------------------------------------------
+# --- Production hardening --------------------------------------------------------
 MIDDLEWARE.insert(1, "cms.middleware.RejectNulBytesMiddleware")  # NUL never reaches PostgreSQL
 # HTTPS-only cookies, HSTS and a TLS redirect whenever DEBUG is off; each can be tuned by an
 # environment variable (README, docs/operations.md). `make run` (DEBUG=1) keeps plain http.
@@ -296,7 +297,7 @@ def cache_from_url(url: str) -> dict:
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://om-records")}
 
-# --- Content-Security-Policy (issue 12): cms.middleware.ContentSecurityPolicyMiddleware ---------
+# --- Content-Security-Policy: cms.middleware.ContentSecurityPolicyMiddleware ---------
 # Outside XFrameOptionsMiddleware, so it sees X-Frame-Options (DENY -> frame-ancestors 'none').
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,

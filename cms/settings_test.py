@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("OM_VAR_DIR", tempfile.mkdtemp(prefix="om-records-test-"))
 os.environ.setdefault("OM_SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="om-records-test-whoosh-"))
-# Issue 12: backups are signed; om_backup/om_restore (also in the tests' subprocesses) need the key.
+# Backups are signed; om_backup/om_restore (also in the tests' subprocesses) need the key.
 os.environ.setdefault("OM_BACKUP_KEY", "test-only-backup-key-0123456789abcdef")
 
 from cms.settings import *  # noqa: E402,F403
@@ -15,9 +15,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise wants it to exist
-# Production hardening (issue 6): the test client speaks plain http.
+# Production hardening: the test client speaks plain http.
 SECURE_SSL_REDIRECT = False
-# Issue 12 §3: the extraction task runs at once in tests (publishing a page extracts its
+# The extraction task runs at once in tests (publishing a page extracts its
 # attachments in the same call); tests of the queue override TASKS with the database backend.
 TASKS = {  # noqa: F405
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},

@@ -6,18 +6,18 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from om_pages import admin_visibility  # issue 12 §4: page-types report without others' drafts
-from om_pages import urls as om_pages_urls  # issue #5: public feeds
+from om_pages import admin_visibility  # page-types report without others' drafts
+from om_pages import urls as om_pages_urls  # public feeds
 from search import urls as search_urls
 
 urlpatterns = [
-    # issue 12 §4: Wagtail's page-types report, limited to the pages the user may see (R19);
+    # Wagtail's page-types report, limited to the pages the user may see (R19);
     # before the admin's own route to the same paths
     path("admin/reports/", include(admin_visibility.urlpatterns)),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("", include(search_urls)),
-    # issue #5: Atom and iCal feeds (before Wagtail's page catch-all)
+    # Atom and iCal feeds (before Wagtail's page catch-all)
     path("", include(om_pages_urls)),
 ]
 

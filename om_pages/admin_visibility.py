@@ -1,4 +1,4 @@
-"""What an editor sees of other groups in the admin (issue 12 §4; R19, R23).
+"""What an editor sees of other groups in the admin (R19, R23).
 
 A Fachgruppe maintains its own pages (R19) and decides on its own responsibility (R23): its
 drafts are nobody else's business until published. Wagtail's page chooser and its "page types

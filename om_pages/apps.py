@@ -15,10 +15,10 @@ class OmPagesConfig(AppConfig):
         from om_pages import files, records
         from om_pages.widgets import install_german_date_widgets
 
-        # Records are never lost (R21, R22; issue 12 §4): om_pages/records.py.
+        # Records are never lost (R21, R22): om_pages/records.py.
         records.install_permission_tester()
         records.install_delete_guard()
         pre_delete.connect(records.guard_records_on_delete, sender=Page,
                            dispatch_uid="om_pages.records.guard")
-        files.connect()  # issue 12 §2: collection restrictions re-index the pages using their files
-        install_german_date_widgets()  # issue 15: "19.11.2026" is read, never replaced by today
+        files.connect()  # collection restrictions re-index the pages using their files
+        install_german_date_widgets()  # "19.11.2026" is read, never replaced by today

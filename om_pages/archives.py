@@ -1,4 +1,4 @@
-"""Limits for ZIP-based office files (DOCX, ODT, XLSX): zip bombs are refused unopened (issue 12 §3).
+"""Limits for ZIP-based office files (DOCX, ODT, XLSX): zip bombs are refused unopened.
 
 A DOCX of 31 KB unpacked to enough XML to keep a parser busy for a minute and 1.3 GB of
 memory. Everything here reads only the archive's central directory (names and declared

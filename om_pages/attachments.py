@@ -1,4 +1,4 @@
-"""Attached files of pages in the public full-text search (issue #4, R19).
+"""Attached files of pages in the public full-text search (R19).
 
 ``document_text`` is the hook for the text of one document, so om_pages needs no import of
 the search app: ``settings.OM_ATTACHMENT_TEXT_EXTRACTOR`` names a function

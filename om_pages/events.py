@@ -1,4 +1,4 @@
-"""The public events overview and a single event's calendar entry (issue 15 §5).
+"""The public events overview and a single event's calendar entry.
 
 Plain Django views beside the feeds (``om_pages/urls.py``), so the page models stay as they
 are: ``/veranstaltungen/`` lists the upcoming Veranstaltungen a visitor may see (decided ones

@@ -85,7 +85,7 @@ class ProtokollFeed(Feed):
         return item.get_url(self.request)
 
     def item_pubdate(self, item: ProtokollPage):
-        """The meeting's date (issue 15), not when the page happened to be loaded or published."""
+        """The meeting's date, not when the page happened to be loaded or published."""
         return meeting_datetime(item)
 
     def item_updateddate(self, item: ProtokollPage):

@@ -1,4 +1,4 @@
-"""Wagtail hooks of issue 12 §2: a document is served and listed only where its page is (R19, R11).
+"""Wagtail hooks: a document is served and listed only where its page is (R19, R11).
 
 The rules are in ``om_pages.files``; imported by ``om_pages.wagtail_hooks``.
 """

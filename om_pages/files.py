@@ -1,4 +1,4 @@
-"""Files follow the page they belong to (issue 12 §2, R19, R11).
+"""Files follow the page they belong to (R19, R11).
 
 A Fachgruppe presents its work and its minutes on the OM homepage and maintains its pages
 itself (R19); what a page does not show, its files must not show either. Three rules, each

@@ -1,4 +1,4 @@
-"""Admin forms that accept only files the user may choose (issue 12 §2, R19).
+"""Admin forms that accept only files the user may choose (R19).
 
 Wagtail's document and image choosers list only collections with the ``choose`` permission,
 but the page and snippet forms take any id that is posted. ``ReferencedFilesFormMixin``
@@ -93,7 +93,7 @@ class ReferencedFilesFormMixin:
 
 
 class SlugClashMixin:
-    """Name the page that holds the address, with a link, at the top and at the slug (issue 15).
+    """Name the page that holds the address, with a link, at the top and at the slug.
 
     Wagtail reports a clash only at the slug field on the "Veröffentlichung" tab; an editor
     who restarted a Protokoll (autosave had already made a draft of the first attempt) saw

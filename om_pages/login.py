@@ -1,4 +1,4 @@
-"""The admin login form in German throughout (issue 15): Wagtail 8 leaves "Password" untranslated."""
+"""The admin login form in German throughout: Wagtail 8 leaves "Password" untranslated."""
 
 from wagtail.admin.forms.auth import LoginForm
 

@@ -7,7 +7,7 @@ home page, the Atom feeds or the iCal feed. Each helper costs a fixed number of 
 
 Single pages: ``is_publicly_visible(page)`` (live, public, every ancestor live) and
 ``has_unpublished_ancestor(page)``, which ``om_pages/serving.py`` uses to answer 404 for a
-page below an unpublished one (issue 12 §4).
+page below an unpublished one.
 """
 
 from __future__ import annotations

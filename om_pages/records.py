@@ -6,7 +6,7 @@ page whose subtree holds such a record, or moves a record out of the Fachgruppe 
 belongs to (R19, R21). A superuser's delete is a *purge*: written to Wagtail's log (action
 ``om_pages.purge``) and to the ``om_pages.records`` logger before the rows go.
 
-The rule is enforced in layers, so that every path meets it (issue 12 §4):
+The rule is enforced in layers, so that every path meets it:
 
 1. ``RecordPermissionTester`` (installed on ``Page`` by ``OmPagesConfig.ready``) answers
    ``can_delete``/``can_move``/``can_move_to`` for every page: the admin hides the buttons,

@@ -1,4 +1,4 @@
-"""Optional: the proxy sends a document's bytes after Django has checked access (issue 12 §2).
+"""Optional: the proxy sends a document's bytes after Django has checked access.
 
 Documents are always served through Wagtail's serve view (``WAGTAILDOCS_SERVE_METHOD =
 "serve_view"``), which runs the ``before_serve_document`` hooks (``om_pages.files``). By default

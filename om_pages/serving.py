@@ -1,4 +1,4 @@
-"""Serving pages (issue 12 §4): nothing is served below an unpublished page (R1, R21, R22).
+"""Serving pages: nothing is served below an unpublished page (R1, R21, R22).
 
 Wagtail routes through unpublished pages and serves a live child, so unpublishing a
 Fachgruppe would leave its live Protokolle reachable at their URLs. ``before_serve_page``

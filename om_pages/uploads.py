@@ -1,11 +1,11 @@
-"""Uploaded documents are checked by their content, not by their name (issue 6, R19).
+"""Uploaded documents are checked by their content, not by their name (R19).
 
 A Fachgruppe's minutes and products are public records; what is attached to them must be
 what it claims to be. ``validate_document_file`` recognises the allowed kinds from their
 first bytes (and, for the ZIP-based office formats, from the archive's inner structure) and
 demands that the file name's extension agrees. DOCX, ODT and XLSX are ZIP archives: their
-unpacked size, member count and compression ratio are limited (``om_pages/archives.py``,
-issue 12 §3), so a zip bomb never reaches the text extraction. It works on any file-like object, so the admin
+unpacked size, member count and compression ratio are limited (``om_pages/archives.py``),
+so a zip bomb never reaches the text extraction. It works on any file-like object, so the admin
 form (``DocumentForm`` below, wired by ``WAGTAILDOCS_DOCUMENT_FORM_BASE``) and management
 commands (e.g. an import of minutes) share one check.
 
@@ -41,7 +41,7 @@ EXTENSIONS: dict[str, frozenset[str]] = {
 }
 LABELS = {"pdf": "PDF", "docx": "DOCX", "odt": "ODT", "xlsx": "XLSX", "png": "PNG", "jpeg": "JPEG",
           "text": "Text (UTF-8)"}
-#: kinds that are ZIP archives: their unpacked size is limited too (issue 12 §3, om_pages/archives.py)
+#: kinds that are ZIP archives: their unpacked size is limited too (om_pages/archives.py)
 ARCHIVE_KINDS = frozenset({"docx", "odt", "xlsx"})
 ALLOWED_TEXT = "PDF, DOCX, ODT, XLSX, PNG, JPEG und reiner Text (TXT, MD)"
 

@@ -30,8 +30,8 @@ class PersonViewSet(SnippetViewSet):
 register_snippet(OrganisationViewSet)
 register_snippet(PersonViewSet)
 
-# Issue 6 and issue 12 §4, records are never lost (R21, R22): hooks in om_pages/records_admin.py,
-# rules in om_pages/records.py. Issue 12 §4: no page is served below an unpublished page
+# Records are never lost (R21, R22): hooks in om_pages/records_admin.py,
+# rules in om_pages/records.py. No page is served below an unpublished page
 # (om_pages/serving.py); other groups' drafts stay out of the chooser (om_pages/admin_visibility.py).
-# Issue 12 §2: files follow the page they belong to (om_pages/file_hooks.py).
+# Files follow the page they belong to (om_pages/file_hooks.py).
 from om_pages import admin_visibility, file_hooks, records_admin, serving  # noqa: E402,F401

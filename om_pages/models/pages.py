@@ -20,7 +20,7 @@ from om_pages.forms import OMPageForm
 class HomePage(Page):
     """The OM homepage: latest Protokolle and Produkte, links to the Fachgruppen list (R26)."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     intro = RichTextField("Einleitung", blank=True)
 
@@ -71,7 +71,7 @@ class HomePage(Page):
 class FachgruppenIndexPage(Page):
     """The public list of all Fachgruppen of the OM (R26)."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     intro = RichTextField("Einleitung", blank=True)
 
@@ -99,7 +99,7 @@ class FachgruppenIndexPage(Page):
 class FachgruppePage(Page):
     """A Fachgruppe and its concept (R1): topic area, goals, approach, partners, contacts."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     topic_area = models.CharField(
         "Themenbereich", max_length=255,
@@ -199,7 +199,7 @@ class FachgruppePage(Page):
         return JahresberichtPage.objects.live().public().child_of(self).order_by("-year")
 
     def load_contacts(self) -> None:
-        """Koordination and Moderation with their organisations in one query (issue 6)."""
+        """Koordination and Moderation with their organisations in one query."""
         from om_pages.models.snippets import Person
 
         people = Person.objects.select_related("organisation").in_bulk(
@@ -255,7 +255,7 @@ class GremiumKind(models.TextChoices):
 class GremiumPage(Page):
     """One of the OM's bodies that decide on applications, products and events."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     kind = models.CharField("Gremium", max_length=32, choices=GremiumKind.choices, unique=True)
     intro = RichTextField("Beschreibung", blank=True)
@@ -289,7 +289,7 @@ class MeetingKind(models.TextChoices):
 class ProtokollPage(AttachmentSearchMixin, Page):
     """Minutes of a meeting of a Fachgruppe or a Gremium (R19, R24)."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     date = models.DateField("Sitzungsdatum")
     meeting_kind = models.CharField(
@@ -315,7 +315,7 @@ class ProtokollPage(AttachmentSearchMixin, Page):
         ),
         index.FilterField("date"),
         index.FilterField("meeting_kind"),
-        # Issue #4: the autocomplete field lets the search page match prefixes (``arbeit*``);
+        # The autocomplete field lets the search page match prefixes (``arbeit*``);
         # the text of attached PDF/DOCX/ODT files is found with the page (om_pages.attachments).
         index.AutocompleteField("body"),
         *ATTACHMENT_SEARCH_FIELDS,
@@ -381,7 +381,7 @@ class ProduktKind(models.TextChoices):
 class ProduktPage(AttachmentSearchMixin, Page):
     """A deliverable of a Fachgruppe; decided in the AG Transfer and the Plenum (R11)."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     kind = models.CharField("Produktart", max_length=32, choices=ProduktKind.choices)
     summary = models.TextField("Kurzbeschreibung", blank=True)
@@ -396,7 +396,7 @@ class ProduktPage(AttachmentSearchMixin, Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"), index.SearchField("body"), index.FilterField("kind"),
-        *ATTACHMENT_SEARCH_FIELDS,  # the Produktdatei is found with the Produkt (issue #4)
+        *ATTACHMENT_SEARCH_FIELDS,  # the Produktdatei is found with the Produkt
     ]
     attachment_document_fields = ("document",)
 
@@ -418,7 +418,7 @@ class VeranstaltungKind(models.TextChoices):
 class VeranstaltungPage(Page):
     """An event, seminar or offer of a Fachgruppe; needs consent unless exempt (R10)."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     kind = models.CharField("Art", max_length=32, choices=VeranstaltungKind.choices)
     start = models.DateTimeField("Beginn")
@@ -464,7 +464,7 @@ def current_year() -> int:
 class JahresberichtPage(AttachmentSearchMixin, Page):
     """A Fachgruppe's yearly report to the Plenum (R12)."""
 
-    base_form_class = OMPageForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMPageForm  # only choosable files (R19)
 
     year = models.PositiveIntegerField("Berichtsjahr", default=current_year)
     body = RichTextField("Bericht", blank=True)
@@ -478,7 +478,7 @@ class JahresberichtPage(AttachmentSearchMixin, Page):
     ]
     search_fields = Page.search_fields + [
         index.SearchField("body"), index.FilterField("year"),
-        *ATTACHMENT_SEARCH_FIELDS,  # the Berichtsdatei is found with the report (issue #4, R12)
+        *ATTACHMENT_SEARCH_FIELDS,  # the Berichtsdatei is found with the report (R12)
     ]
     attachment_document_fields = ("document",)
 

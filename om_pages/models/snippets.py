@@ -40,7 +40,7 @@ class OrganisationQuerySet(models.QuerySet):
 class Organisation(index.Indexed, models.Model):
     """A partner or member organisation; whether it is an intermediary follows from its kind (D1)."""
 
-    base_form_class = OMSnippetForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMSnippetForm  # only choosable files (R19)
 
     name = models.CharField("Name", max_length=255, unique=True)
     kind = models.CharField("Art (D1)", max_length=32, choices=OrganisationKind.choices)
@@ -91,7 +91,7 @@ class Organisation(index.Indexed, models.Model):
 class Person(index.Indexed, models.Model):
     """A contact person, e.g. a Fachgruppe's Koordination or Moderation (R5)."""
 
-    base_form_class = OMSnippetForm  # issue 12 §2: only choosable files (R19)
+    base_form_class = OMSnippetForm  # only choosable files (R19)
 
     first_name = models.CharField("Vorname", max_length=100)
     last_name = models.CharField("Nachname", max_length=100)

@@ -1,4 +1,4 @@
-"""Autosave after submitting never rewrites the submitted revision (issue 12 §1; R10, R11).
+"""Autosave after submitting never rewrites the submitted revision (R10, R11).
 
 An editor submits a Produkt and leaves its editor open; Wagtail's autosave fires as soon as
 they type. The submitted (pinned) revision must stay as it was, the typed text goes into a new

@@ -1,4 +1,4 @@
-"""The Kriterien-Check fits a 1280-pixel screen (issue 15 §3): no rule column is cut off."""
+"""The Kriterien-Check fits a 1280-pixel screen: no rule column is cut off."""
 
 import pytest
 

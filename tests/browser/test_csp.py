@@ -1,4 +1,4 @@
-"""The site works under its Content-Security-Policy in a real Chromium (issue 12).
+"""The site works under its Content-Security-Policy in a real Chromium.
 
 Every frame records each ``securitypolicyviolation`` event in ``window.__csp``, and every
 console message that names the Content Security Policy is kept; the walk covers the public

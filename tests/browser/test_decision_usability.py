@@ -1,4 +1,4 @@
-"""What the bodies and the groups see in the admin after issue 15 §2, in Chromium."""
+"""What the bodies and the groups see in the admin of a decision, in Chromium."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""German dates typed into the admin are read as typed, never replaced by today (issue 15 §1).
+"""German dates typed into the admin are read as typed, never replaced by today.
 
 The Sitzungsdatum drives the public listings, the year facet, the search filters and R24 in the
 Kriterien-Check. Before the fix, typing "19.11.2026" and pressing Tab turned it into today's

@@ -1,4 +1,4 @@
-"""The dashboard panel and the record are usable on a phone (issue 15 §2).
+"""The dashboard panel and the record are usable on a phone.
 
 On a 390-pixel screen the page must not scroll sideways; each row becomes a card whose lines
 name their column.

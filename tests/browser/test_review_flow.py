@@ -1,4 +1,4 @@
-"""Issue 12 §6 in a real browser: the AG Transfer reads what it decides (R11, R19).
+"""Review in a real browser: the AG Transfer reads what it decides (R11, R19).
 
 A member of the AG Transfer has no page rights. From the dashboard panel "Zur Entscheidung"
 they open the submitted version of a Produkt (its pinned revision, as the public would see

@@ -1,4 +1,4 @@
-"""What a visitor sees after issue 15 §4 and §5, in Chromium, with screenshots."""
+"""What a visitor sees of the search and the public site, in Chromium, with screenshots."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Shared helpers of the issue 12 §2 tests: files follow the page they belong to (R19, R11).
+"""Shared helpers of the file tests: files follow the page they belong to (R19, R11).
 
 The demo's recognised Fachgruppen each have their own document collection (``FachgruppeZugang``,
 R19); the demo's own attachments lie in the root collection, where no group may choose.

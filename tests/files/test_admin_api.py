@@ -1,4 +1,4 @@
-"""Finding 2, second part (issue 12 §2): the admin API lists only files the user may see (R19).
+"""The admin API lists only files the user may see (R19).
 
 Before, every admin login listed every document with its download URL at
 ``/admin/api/main/documents/``. Now the endpoints (documents and images) keep only collections
@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from wagtail.images import get_image_model
 
 from tests.files.conftest import OTHER_GROUP, OWN_GROUP, collection_of, upload
-from tests.hardening.sample_files import image_bytes
+from tests.sample_files import image_bytes
 from tests.workflow.conftest import user
 
 

@@ -1,4 +1,4 @@
-"""Finding 1 (issue 12 §2): a page form takes only files the user may choose (R19).
+"""A page form takes only files the user may choose (R19).
 
 Wagtail's chooser lists the collections with the ``choose`` permission, but the forms took any
 posted id: a group attached and published another group's document. Every test posts the
@@ -125,7 +125,7 @@ def test_an_image_embedded_in_rich_text_is_refused(editor_client, demo_home):
     from django.core.files.base import ContentFile
     from wagtail.images import get_image_model
 
-    from tests.hardening.sample_files import image_bytes
+    from tests.sample_files import image_bytes
 
     image = get_image_model()(title="Organigramm Digitalisierung", collection=collection_of(OTHER_GROUP))
     image.file.save("organigramm.png", ContentFile(image_bytes("PNG")), save=False)

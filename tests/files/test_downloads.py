@@ -1,4 +1,4 @@
-"""Finding 2 (issue 12 §2): a document is served only where its page is (R19, R11, R10).
+"""A document is served only where its page is (R19, R11, R10).
 
 Before, ``/dokumente/<id>/<name>`` served every file to everyone: attachments of drafts, of
 undecided Produkte and of protected pages. Now (``om_pages.files.may_download``) a document is

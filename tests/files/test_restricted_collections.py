@@ -1,4 +1,4 @@
-"""Finding 4 (issue 12 §2): a collection made private takes its files out of the public search.
+"""A collection made private takes its files out of the public search.
 
 The text of a document in a collection with a view restriction never reaches the public index
 (``search.extraction.document_text``), but before, making a collection private did not

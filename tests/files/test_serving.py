@@ -1,4 +1,4 @@
-"""Finding 3 (issue 12 §2): documents never bypass the access check through ``/media/``.
+"""Documents never bypass the access check through ``/media/``.
 
 The README and docs/operations.md advised the proxy to serve ``MEDIA_ROOT`` under ``/media/``,
 so ``/media/documents/<name>`` handed out every file, whatever ``/dokumente/`` decided. Now
@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from wagtail.utils.sendfile import _get_sendfile
 
+from tests.cms.test_deploy import print_setting
 from tests.files.conftest import OWN_GROUP, group, neutral_collection, protokoll_with, upload
-from tests.hardening.test_deploy import print_setting
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,7 +28,7 @@ def test_production_serves_documents_through_the_view_only(tmp_path):
 
 
 def test_a_sendfile_setting_that_is_unknown_is_refused(tmp_path):
-    from tests.hardening.test_deploy import manage
+    from tests.cms.test_deploy import manage
 
     result = manage(["check"], tmp_path, OM_DOCUMENTS_SENDFILE="apache")
     assert result.returncode != 0

@@ -1,6 +1,6 @@
-"""Attachments cannot exhaust the server (issue 12 §3; R19: minutes and their attachments are public).
+"""Attachments cannot exhaust the server (R19: minutes and their attachments are public).
 
-Findings of the issue, each with its test:
+What is limited, each with its test:
 
 1. Upload checks never looked at the unpacked size: a zip bomb DOCX/ODT/XLSX and an
    over-ratio file are refused at upload with a German message naming the limit
@@ -41,7 +41,7 @@ from om_pages.uploads import validate_document_file
 from search import extraction
 from search.extraction import ExtractionError, extract_bytes
 from search.models import ExtractedText, ExtractionStatus
-from tests.hardening.sample_files import docx_bytes, office_bomb
+from tests.sample_files import docx_bytes, office_bomb
 from tests.search import files
 from tests.search.conftest import add_protokoll, attach
 

@@ -1,4 +1,4 @@
-"""Files of Produkte and Jahresberichte are searched like Protokoll attachments (issue #4).
+"""Files of Produkte and Jahresberichte are searched like Protokoll attachments.
 
 "Partners and the public search all published minutes in full text, attachments included"
 (R19); the Produktdatei and the Berichtsdatei (R12) are found the same way, with the

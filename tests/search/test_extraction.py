@@ -1,4 +1,4 @@
-"""Attachment text (issue #4, R19): every format, extracted once per file version, failures skipped."""
+"""Attachment text (R19): every format, extracted once per file version, failures skipped."""
 
 import logging
 

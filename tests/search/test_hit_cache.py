@@ -1,4 +1,4 @@
-"""The per-process hit cache of the Whoosh backend (issue 6, load): fast, never stale, never a leak.
+"""The per-process hit cache of the Whoosh backend under load: fast, never stale, never a leak.
 
 Whoosh is asked once per query and index version; any committed write (publish, unpublish,
 move, delete, rebuild) starts a new version. Visibility is checked by the database on every

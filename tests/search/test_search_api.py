@@ -1,4 +1,4 @@
-"""/api/suche/ (issue #4): the search page's results as JSON; errors as JSON 400 in German."""
+"""/api/suche/: the search page's results as JSON; errors as JSON 400 in German."""
 
 import datetime
 

@@ -1,4 +1,4 @@
-"""What users stumbled over in the search (issue 15 §4)."""
+"""What users stumbled over in the search."""
 
 import datetime
 import re

@@ -1,4 +1,4 @@
-"""The public search page /suche/ (issue #4): attachments, syntax, facets, visibility, bad input."""
+"""The public search page /suche/: attachments, syntax, facets, visibility, bad input."""
 
 import datetime
 import io
@@ -100,7 +100,7 @@ def test_tips_describe_compound_hits_and_the_star_as_they_work(client, small_sit
     assert hit_titles(get(client, q="Gefährdung")) == ["Sitzung Gefährdungsbeurteilung"]
     assert hit_titles(get(client, q="Gefaehrdung")) == ["Sitzung Gefährdungsbeurteilung"]
     assert hit_titles(get(client, q="Schall")) == ["Sitzung Lärmschutz"]  # "Schallpegel" in the PDF
-    assert hit_titles(get(client, q="Lärm")) == ["Sitzung Lärmschutz"]  # issue 15
+    assert hit_titles(get(client, q="Lärm")) == ["Sitzung Lärmschutz"]  # umlaut as typed
     # ... but not from a shorter stem ("Daten" → dat, "Sch"): there the * is needed
     assert hit_titles(get(client, q="Sch")) == []
     assert hit_titles(get(client, q="Sch*")) == ["Sitzung Lärmschutz"]

@@ -1,4 +1,4 @@
-""""Meinten Sie …?" (issue #4): the word as written in the pages, never a word from a draft
+""""Meinten Sie …?": the word as written in the pages, never a word from a draft
 or a page the public may not see (R19: drafts and private pages never leak into search)."""
 
 import datetime

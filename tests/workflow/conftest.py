@@ -36,7 +36,7 @@ SUBJECTS = {
 }
 
 
-#: The specification (issue 3, R1, R10, R11, R21, R22), written out independently of the code:
+#: The specification (R1, R10, R11, R21, R22), written out independently of the code:
 #: who records each step. The matrix test fails if the code's permissions differ.
 SPEC = {
     ("anerkennung", "beantragen"): "fachgruppe",
@@ -124,7 +124,7 @@ def form_data(vorgang, name: str) -> dict:
     for rule in data.get("checklist", {}):
         post[f"check_{rule}"] = "on"
     if type(vorgang).transition_meta(name).custom.get("final"):
-        post["confirm"] = "on"  # final steps ask for an explicit confirmation (issue 15)
+        post["confirm"] = "on"  # final steps ask for an explicit confirmation
     return post
 
 

@@ -305,7 +305,7 @@ def test_xlsx_export_contains_every_group(demo_home, admin_client):
 
 @pytest.mark.django_db
 def test_csv_opens_in_german_excel(demo_home, admin_client):
-    """Issue 15: semicolons and a UTF-8 byte-order mark, so Excel shows columns and umlauts."""
+    """Semicolons and a UTF-8 byte-order mark, so Excel shows columns and umlauts."""
     response = admin_client.get(REPORT_URL, {"jahr": YEAR, "export": "csv"})
     raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
@@ -316,7 +316,7 @@ def test_csv_opens_in_german_excel(demo_home, admin_client):
 
 @pytest.mark.django_db
 def test_xlsx_is_ready_for_a_german_office(demo_home, admin_client):
-    """Issue 15: German sheet name, bold frozen header, autofilter, widths, traffic-light fills."""
+    """German sheet name, bold frozen header, autofilter, widths, traffic-light fills."""
     response = admin_client.get(REPORT_URL, {"jahr": YEAR, "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert sheet.title == "Kriterien-Check"
@@ -484,7 +484,7 @@ def test_unpublished_application_is_checked_in_its_newest_revision(demo_home, ad
 
 @pytest.mark.django_db
 def test_group_editor_reaches_own_check_from_the_dashboard(demo_home, client):
-    """Issue 15: the dashboard links the editor's own Kriterien-Check, not another group's."""
+    """The dashboard links the editor's own Kriterien-Check, not another group's."""
     from tests.workflow.conftest import user
 
     own = FachgruppePage.objects.get(slug="digitalisierung")

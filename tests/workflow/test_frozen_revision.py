@@ -1,4 +1,4 @@
-"""What was submitted and decided can never change (issue 12 §1; R10, R11).
+"""What was submitted and decided can never change (R10, R11).
 
 The attack these tests repeat: a group editor submits a Produkt (revision N pinned), the
 AG Transfer and the Plenum decide it, then the editor posts its edit form with

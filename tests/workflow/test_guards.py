@@ -185,7 +185,7 @@ def test_bad_input_gives_german_errors_not_500(demo_home, client):
 
 @pytest.mark.django_db
 def test_decision_form_names_every_missing_piece_at_its_field(demo_home, client):
-    """Issue 15: one round shows the missing Protokoll and every unconfirmed criterion, each at its field."""
+    """One round shows the missing Protokoll and every unconfirmed criterion, each at its field."""
     from workflow.models import CHECKLIST
 
     vorgang = make_vorgang("produkt", "in_ag_transfer")

@@ -1,4 +1,4 @@
-"""The Vorgänge list and the dashboard panel say whose item it is and how long it waited (issue 15 §2)."""
+"""The Vorgänge list and the dashboard panel say whose item it is and how long it waited."""
 
 import datetime
 

@@ -113,7 +113,7 @@ def test_body_members_reach_their_steps_from_the_listing(demo_home, client, user
 
 @pytest.mark.django_db
 def test_withdrawing_is_apart_final_and_confirmed(demo_home, client, users):
-    """Issue 15: "Zurückziehen" is not a peer of "einreichen" and asks for a confirmation."""
+    """The step "Zurückziehen" is not a peer of "einreichen" and asks for a confirmation."""
     from om_pages.models import FachgruppePage, ProduktKind, ProduktPage
 
     fachgruppe = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung")

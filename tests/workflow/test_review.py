@@ -1,4 +1,4 @@
-"""Issue 12 §6: the deciders read what they decide; the group sees where it stands (R1, R10, R11, R19).
+"""The deciders read what they decide; the group sees where it stands (R1, R10, R11, R19).
 
 Body members without page rights (AG Transfer, Plenum) open the submitted version of a
 Vorgang (its pinned revision, rendered as the public would see it), its files and the

@@ -1,4 +1,4 @@
-"""What visitors stumbled over on the public site (issue 15 §5)."""
+"""What visitors stumbled over on the public site."""
 
 import re
 import xml.etree.ElementTree as ET

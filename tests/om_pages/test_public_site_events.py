@@ -1,4 +1,4 @@
-"""Events overview, "In den Kalender", the decision on a public Produkt, the slug clash (issue 15 §5)."""
+"""Events overview, "In den Kalender", the decision on a public Produkt, the slug clash."""
 
 import datetime
 

@@ -1,4 +1,9 @@
-"""manage.py import_protokolle (issue #4, R19): legacy minutes become published, searchable Protokolle."""
+"""manage.py import_protokolle (R19): legacy minutes become published, searchable Protokolle.
+
+The command creates Protokoll pages and lives in om_pages; its tests count pages, cache rows
+and search hits on an otherwise empty site, so they use the search tests' site and index
+fixtures (imported here, the autouse ones apply to this module only).
+"""
 
 import datetime
 from io import StringIO
@@ -8,13 +13,19 @@ from django.core.management import CommandError, call_command
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, CollectionViewRestriction
 
+from om_pages.legacy import date_from_name, date_from_text, title_from
 from om_pages.models import ProtokollPage
-from search.legacy import date_from_name, date_from_text, title_from
 from search.models import ImportedFile
+from tests.search import conftest as search_fixtures
 from tests.search import files
 from workflow.access import grant_access
 
 pytestmark = pytest.mark.django_db
+
+# The search tests' fixtures: an empty site with two groups, an own index per test.
+small_site = search_fixtures.small_site
+whoosh_dir = search_fixtures.whoosh_dir  # autouse
+without_demo_content = search_fixtures.without_demo_content  # autouse
 
 
 @pytest.fixture

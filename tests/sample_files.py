@@ -89,7 +89,7 @@ HOSTILE = {
 }
 
 
-# --- zip bombs (issue 12 §3): office files whose XML unpacks far beyond its packed size -------
+# --- zip bombs: office files whose XML unpacks far beyond its packed size -------
 
 #: kind → (the main XML part, the tag after which the filler goes, one filler element)
 BOMB_PARTS = {"docx": ("word/document.xml", b"<w:body>", b"<w:p/>"),

@@ -6,8 +6,17 @@ and its text indexed through the attachment cache. The meeting date comes from t
 name or else the text; the title from the first heading or line, else the file name.
 Idempotent: a file whose SHA-256 was imported before is skipped. The documents go into the
 Fachgruppe's own collection (R19, created on recognition by ``workflow.access``), or into the
-root collection with a notice when the group has none yet. This is the one module of the
-search app that imports om_pages: it creates their pages.
+root collection with a notice when the group has none yet.
+
+The command lives with the Protokoll pages it creates. It is the one om_pages module that
+uses the search app, and says so here: the import log (``search.models.ImportedFile``) and
+the synchronous, sandboxed text extraction (``search.extraction``) belong to search. The
+``OM_ATTACHMENT_TEXT_EXTRACTOR`` hook does not serve: it reads the extraction cache of a
+saved document and queues a task, while the import needs the text of a file before any page
+or document exists (in a dry run, without saving anything). Like every om_pages module it
+imports nothing of search at module level (docs/architecture.md,
+tests/test_import_directions.py): ``import_file`` and ``create_page`` import it when the
+command runs, and ``manage.py`` is the only caller.
 """
 
 from __future__ import annotations
@@ -25,8 +34,8 @@ from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from search import extraction, legacy
-from search.models import ImportedFile
+from om_pages import legacy
+from om_pages.models import FachgruppePage, ProtokollDocument, ProtokollPage
 
 IMPORTABLE = {"pdf", "docx", "odt", "txt", "md", "markdown"}
 
@@ -67,7 +76,7 @@ def group_collection(group) -> Collection | None:
     """The collection recognition gave the Fachgruppe (R19), or None.
 
     Read through the reverse one-to-one ``zugang`` (``workflow.models.FachgruppeZugang``), so
-    the search app imports no workflow code; without a Zugang the accessor raises an
+    this command imports no workflow code; without a Zugang the accessor raises an
     ``AttributeError`` subclass, which ``getattr`` turns into None.
     """
     zugang = getattr(group, "zugang", None)
@@ -84,8 +93,6 @@ class Command(BaseCommand):
                             help="nur anzeigen, was importiert würde; nichts speichern")
 
     def handle(self, *args, directory: str, fachgruppe: str, dry_run: bool, **options):
-        from om_pages.models import FachgruppePage
-
         folder = Path(directory)
         if not folder.is_dir():
             raise CommandError(f"Der Ordner „{directory}“ existiert nicht oder ist kein Ordner.")
@@ -130,6 +137,9 @@ class Command(BaseCommand):
         return collection
 
     def import_file(self, path: Path, group, dry_run: bool, seen: dict[str, str]):
+        from search import extraction  # the search app: see the module docstring
+        from search.models import ImportedFile
+
         name = path.name
         extension = path.suffix.lower().lstrip(".")
         if extension not in IMPORTABLE:
@@ -147,7 +157,7 @@ class Command(BaseCommand):
             return Skipped(name, "bereits importiert", f" (als „{previous.source_name}“)")
         if dry_run:
             try:
-                text = extraction.extract_limited(data, name)  # limited child (issue 12 §3)
+                text = extraction.extract_limited(data, name)  # parsed in a limited child process
             except extraction.ExtractionError as error:
                 return Skipped(name, "nicht lesbar", f": {error}")
         else:
@@ -169,7 +179,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def create_page(self, group, name: str, data: bytes, digest: str, title: str, date) -> None:
-        from om_pages.models import ProtokollDocument, ProtokollPage
+        from search.models import ImportedFile  # the search app: see the module docstring
 
         Document = get_document_model()
         document = Document(title=f"{title} ({name})"[:255], collection=self.collection)

@@ -1,4 +1,4 @@
-"""Content-Security-Policy on every HTML page (issue 12): strict on the public site, what the
+"""Content-Security-Policy on every HTML page: strict on the public site, what the
 Wagtail 8 admin needs under /admin/, and nothing added to documents, feeds or JSON."""
 
 import re

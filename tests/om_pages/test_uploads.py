@@ -1,4 +1,4 @@
-"""Uploads are checked by content, not by name (issue 6; documents of Protokolle and Produkte, R19)."""
+"""Uploads are checked by content, not by name (documents of Protokolle and Produkte, R19)."""
 
 import io
 import json
@@ -10,7 +10,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
 from om_pages.uploads import validate_document_file
-from tests.hardening.sample_files import HOSTILE, VALID
+from tests.sample_files import HOSTILE, VALID
 
 Document = get_document_model()
 

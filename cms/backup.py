@@ -2,7 +2,7 @@
 
 One ``.tar.gz`` holds ``manifest.json`` (format, time, applied migrations, row counts per
 model, SHA-256 of every other member), ``manifest.hmac`` (HMAC-SHA256 of the manifest's bytes
-with the operator's key ``OM_BACKUP_KEY``, issue 12), ``types.omjson`` and ``data.omjson`` (``dumpdata`` of
+with the operator's key ``OM_BACKUP_KEY``), ``types.omjson`` and ``data.omjson`` (``dumpdata`` of
 every installed model, content types and permissions included, with their primary keys) and ``media/…`` (the
 uploaded documents). Sessions and the search index are not saved: sessions are throw-away and
 the index is rebuilt after the restore (``update_index``).
@@ -13,8 +13,8 @@ pages that were deleted. Natural foreign keys therefore break on real data. Inst
 restore replaces the target's content types and permissions by the saved ones, so every id,
 every generic relation (revisions, log entries) and every JSON reference stays valid.
 
-Checksums alone prove nothing: whoever can edit an archive can recompute them (issue 12: an
-edited ``data.omjson`` made a group editor superuser). The MAC binds the manifest, and through
+Checksums alone prove nothing: whoever can edit an archive can recompute them (an
+edited ``data.omjson`` could make a group editor superuser). The MAC binds the manifest, and through
 its checksums every member, to a key the operator keeps apart from the archives; without the key
 no valid archive can be made. The archive holds every password hash, the plaintext passwords of
 password-protected pages and every document, published or not: it is written owner-only (0600)
@@ -55,12 +55,12 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from om_pages import serialization
+from cms import serialization
 
 serialization.register()
 
 FORMAT = "om-records-backup"
-VERSION = 2  # 2: signed with OM_BACKUP_KEY (issue 12); unsigned version 1 archives are refused
+VERSION = 2  # 2: signed with OM_BACKUP_KEY; unsigned version 1 archives are refused
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.hmac"
 #: The key must be a random secret, not a word: ``secrets.token_urlsafe(32)`` gives 43 characters.
@@ -76,7 +76,7 @@ EXCLUDED_MODELS = frozenset({"sessions.session", "admin.logentry"})
 EXCLUDED_APPS = frozenset({"wagtailsearch", "modelsearch"})
 
 TYPE_MODELS = ("contenttypes.contenttype", "auth.permission")
-FIXTURES = ("types.omjson", "data.omjson")  # om_pages/serialization.py: full time precision
+FIXTURES = ("types.omjson", "data.omjson")  # cms/serialization.py: full time precision
 
 Log = Callable[[str], None]
 

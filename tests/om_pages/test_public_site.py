@@ -1,5 +1,6 @@
 """The public site: home (latest Protokolle, decided Produkte), Fachgruppe pages (R19, R26),
-accessibility basics and query counts that do not grow with the number of Protokolle."""
+accessibility basics. Query counts that do not grow with the number of Protokolle:
+tests/om_pages/test_query_bounds.py."""
 
 import datetime
 import re

@@ -1,6 +1,7 @@
-"""Reading legacy minutes files: meeting date and title from file name and text (issue #4).
+"""Reading legacy minutes files: meeting date and title from file name and text.
 
-Pure functions, so the import command stays a thin loop and the rules are testable alone.
+Pure functions, so the command ``import_protokolle`` stays a thin loop and the rules are
+testable alone.
 """
 
 from __future__ import annotations

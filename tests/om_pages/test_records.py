@@ -1,6 +1,6 @@
-"""Issue 12 §4 "Records stay records": every delete and move path, hidden ancestors, admin leaks.
+"""Records stay records: every delete and move path, hidden ancestors, admin leaks.
 
-Findings reproduced with a group editor's login (R19: the group maintains its own pages):
+Checked with a group editor's login (R19: the group maintains its own pages):
 
 1. the admin API deleted a published Protokoll (204, no purge entry) → every delete and move
    path refuses records (R21, R22; R19 for moves), only the logged superuser purge stays;
@@ -72,12 +72,12 @@ def superuser(demo_home):
     return get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
 
 
-# --- finding 1: delete and move ------------------------------------------------------------------
+# --- delete and move -----------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_group_editor_cannot_delete_a_protokoll_through_the_admin_api(client, group_editor):
-    """Finding 1 (R21, R22): the API answered 204 and the Protokoll was gone, unlogged."""
+    """R21, R22: the API must not answer 204 and drop the Protokoll unlogged."""
     protokoll = live_protokoll(own_group())
     client.force_login(group_editor)
     response = api_post(client, protokoll, "delete")
@@ -209,12 +209,12 @@ def test_non_records_are_still_deleted_in_code():
     assert not ProduktPage.objects.filter(pk=draft.pk).exists()
 
 
-# --- finding 2: nothing is served below a hidden ancestor ---------------------------------------
+# --- nothing is served below a hidden ancestor ---------------------------------------
 
 
 @pytest.mark.django_db
 def test_protokoll_below_an_unpublished_fachgruppe_is_not_served(client):
-    """Finding 2: after unpublishing the group its live Protokolle answered 200."""
+    """After the group is unpublished its live Protokolle must not answer 200."""
     fachgruppe = own_group()
     protokoll = live_protokoll(fachgruppe)
     url = protokoll.get_url()
@@ -274,7 +274,7 @@ def test_is_publicly_visible():
     assert not is_publicly_visible(FachgruppePage.objects.get(pk=fachgruppe.pk))
 
 
-# --- finding 3: drafts of other groups stay hidden in the admin ---------------------------------
+# --- drafts of other groups stay hidden in the admin ---------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Production settings (issue 6): `check --deploy` is clean, the cache follows CACHE_URL."""
+"""Production settings: `check --deploy` is clean, the cache follows CACHE_URL."""
 
 import os
 import secrets

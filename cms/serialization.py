@@ -33,4 +33,4 @@ def register() -> None:
     from django.core import serializers
 
     if FORMAT not in serializers.get_serializer_formats():
-        serializers.register_serializer(FORMAT, "om_pages.serialization")
+        serializers.register_serializer(FORMAT, "cms.serialization")

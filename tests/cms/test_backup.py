@@ -1,4 +1,4 @@
-"""om_backup / om_restore (issue 6, issue 12 §5): the demo content survives a round trip into a fresh
+"""om_backup / om_restore: the demo content survives a round trip into a fresh
 installation; forged, unsigned and malformed archives are refused in German.
 
 The round trip goes from the database the suite runs on (SQLite or PostgreSQL) into a fresh SQLite
@@ -26,7 +26,7 @@ from django.test import override_settings
 from psycopg import sql
 from wagtail.models import Page
 
-from om_pages.backup import snapshot
+from cms.backup import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The PostgreSQL server for the restore target; .ci/run's CI_POSTGRES_URL names the same one.
@@ -37,7 +37,7 @@ POSTGRES_SERVER = os.environ.get(
 SNAPSHOT_SCRIPT = """
 import json
 from wagtail.models import Page
-from om_pages.backup import snapshot
+from cms.backup import snapshot
 data = snapshot()
 data["search_hits"] = Page.objects.live().search("Unterweisung").count()
 print("SNAPSHOT" + json.dumps(data, sort_keys=True))
@@ -226,7 +226,7 @@ def test_restore_refuses_a_file_that_is_no_backup(tmp_path):
         call_command("om_restore", str(junk), stdout=io.StringIO())
 
 
-# --- Issue 12 §5: archives that cannot be forged, read by others, or crash the restore ------------
+# --- Archives that cannot be forged, read by others, or crash the restore ------------
 
 def archive_members(path: Path) -> list[tuple[tarfile.TarInfo, bytes]]:
     with tarfile.open(path, "r:gz") as archive:
@@ -285,7 +285,7 @@ def reseal(members: list[tuple[tarfile.TarInfo, bytes]]) -> list[tuple[tarfile.T
         if info.isfile() and info.name not in ("manifest.json", "manifest.hmac")
     }
     manifest_bytes = json.dumps(manifest, indent=1, sort_keys=True).encode()
-    key = getattr(settings, "OM_BACKUP_KEY", "")  # absent before issue 12: archives were unsigned
+    key = getattr(settings, "OM_BACKUP_KEY", "")  # empty if unset
     mac = hmac.new(key.encode(), manifest_bytes, hashlib.sha256).hexdigest().encode()
     return [
         (info, {"manifest.json": manifest_bytes, "manifest.hmac": mac}.get(info.name, data))
@@ -295,7 +295,7 @@ def reseal(members: list[tuple[tarfile.TarInfo, bytes]]) -> list[tuple[tarfile.T
 
 @pytest.mark.django_db
 def test_forged_archive_cannot_make_a_group_editor_superuser(backup_file, tmp_path):
-    """The attack of issue 12: edit the data, recompute the checksums; the restore must refuse it."""
+    """The attack: edit the data, recompute the checksums; the restore must refuse it."""
     User = get_user_model()
     assert not User.objects.get(username="fg-gefaehrdung").is_superuser
     forged = tmp_path / "gefaelscht.tar.gz"
@@ -458,7 +458,7 @@ def test_damaged_archive_is_refused_in_german(backup_file, tmp_path, damage):
 @pytest.mark.parametrize("change", [duplicate_member, file_and_directory_clash],
                          ids=["duplicate", "file-and-directory"])
 def test_name_clash_stops_manage_py_without_a_traceback(backup_file, tmp_path, change):
-    """The report of issue 12: `manage.py om_restore` on such an archive printed a traceback."""
+    """`manage.py om_restore` on such an archive answers with a message, never a traceback."""
     broken = tmp_path / "namenskonflikt.tar.gz"
     write_archive(broken, reseal(change(archive_members(backup_file))))
     (result,) = run_in_fresh_installation(tmp_path, f"sqlite:///{tmp_path / 'leer.sqlite3'}",

@@ -1,4 +1,4 @@
-"""Fuzzing the approval-chain steps (issue 6; R1, R10, R11, R21, R22): hostile posts to the admin
+"""Fuzzing the approval-chain steps (R1, R10, R11, R21, R22): hostile posts to the admin
 transition form never cause a 500, move a Vorgang only on a complete decision by the body whose
 turn it is, and a stored comment (or Protokoll or page title) full of script is shown as text
 in every admin record view and on the public pages.
@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from wagtail.models import Page
 
 from om_pages.models import FachgruppePage, GremiumPage, ProtokollPage
-from tests.hardening.test_fuzz import (
+from tests.cms.test_fuzz import (
     FUZZ_SLOW,
     HOSTILE_STRINGS,
     MARKER,

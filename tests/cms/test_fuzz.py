@@ -1,4 +1,4 @@
-"""Fuzzing (issue 6): random and hostile input never causes a 500, stored script never runs.
+"""Fuzzing: random and hostile input never causes a 500, stored script never runs.
 
 Public search page and JSON API, page views, unknown ids, and the admin's Protokoll form
 (R19: Fachgruppen type their minutes themselves, so the form is an input surface too).

@@ -38,7 +38,7 @@ def bulk_delete(client, pages: list[Page]):
 def test_editor_cannot_delete_a_record_or_its_container(client, editor, model):
     page = model.objects.first()
     client.force_login(editor)
-    # issue 12 §4: the permission tester refuses first, so Wagtail hides "Löschen" and turns
+    # the permission tester refuses first, so Wagtail hides "Löschen" and turns
     # the view away with its own message; the German reason is given by the API and bulk hooks
     assert not page.permissions_for_user(editor).can_delete()
     delete_via_admin(client, page)
@@ -73,7 +73,7 @@ def test_editor_may_delete_a_never_published_produkt_draft(client, editor):
 def test_editor_cannot_bulk_delete_protokolle(client, editor):
     protokolle = list(ProtokollPage.objects.all()[:2])
     client.force_login(editor)
-    bulk_delete(client, protokolle)  # Wagtail lists them as "no permission" (issue 12 §4)
+    bulk_delete(client, protokolle)  # Wagtail lists them as "no permission"
     assert ProtokollPage.objects.filter(pk__in=[p.pk for p in protokolle]).count() == 2
 
 

@@ -1,4 +1,4 @@
-"""Every `{% static %}` file a template names exists (issue 6).
+"""Every `{% static %}` file a template names exists.
 
 In production the manifest storage of whitenoise refuses a missing file with an error on every
 page; the development server would only log a 404. So a missing stylesheet must fail a test.

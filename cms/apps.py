@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    """The installation as a whole: settings, URLs and the commands that cover every app (backup, restore)."""
+
+    name = "cms"
+    label = "cms"
+    verbose_name = "OM-Installation"
