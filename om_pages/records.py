@@ -31,6 +31,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, PageLogEntry, PagePermissionTester
 
+from om_pages.extension import permission_tester_for
+
 logger = logging.getLogger("om_pages.records")
 
 PURGE_ACTION = "om_pages.purge"
@@ -145,14 +147,16 @@ class RecordPermissionTester(PagePermissionTester):
 
 
 def record_permissions_for_user(self, user) -> PagePermissionTester:
-    return RecordPermissionTester(user, self)
+    """The record tester, or the one an app registered for this page type (``om_pages.extension``)."""
+    return permission_tester_for(type(self), RecordPermissionTester)(user, self)
 
 
 def install_permission_tester() -> None:
     """Called from ``OmPagesConfig.ready``: every page type answers through the record tester.
 
     ``Page`` itself gets it, because bulk actions and the move views work on plain ``Page``
-    instances. A page type with its own tester (``workflow.publishing``) extends this one.
+    instances. A page type with its own tester (registered through ``om_pages.extension``, e.g.
+    by ``workflow.publishing``) extends this one.
     """
     Page.permissions_for_user = record_permissions_for_user
 

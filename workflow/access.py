@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
-from workflow.models import FachgruppeZugang
+from workflow.vorgang import FachgruppeZugang
 
 PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 DOCUMENT_PERMISSIONS = ("add_document", "change_document", "choose_document")

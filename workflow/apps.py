@@ -9,6 +9,11 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        """Connect the receivers and register into om_pages' hook points.
+
+        The imports sit here, as Django requires for modules that import models: ``apps.py``
+        is imported before the models are loaded.
+        """
         from django.db.models.signals import pre_delete, pre_save
         from django_fsm.signals import post_transition
         from wagtail.models import Page, Revision
@@ -16,7 +21,9 @@ class WorkflowConfig(AppConfig):
         from om_pages.signals import demo_content_loaded
         from workflow import demo, freeze, page_forms, publishing, records
 
+        # After every step (like DCWorkflow's subscribers): the record first, then R19 access.
         post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
+        post_transition.connect(records.update_access, dispatch_uid="workflow.access")
         for model in (*publishing.GATED_PAGE_TYPES, Page):  # Page: saves via a plain Page instance
             pre_save.connect(publishing.guard_live_revision, sender=model,
                              dispatch_uid=f"workflow.guard.{model.__name__}")
@@ -24,6 +31,6 @@ class WorkflowConfig(AppConfig):
         pre_save.connect(freeze.guard_frozen_revision, sender=Revision, dispatch_uid="workflow.freeze")
         pre_delete.connect(freeze.guard_frozen_revision_delete, sender=Revision,
                            dispatch_uid="workflow.freeze.delete")
-        publishing.install_permission_testers()
-        page_forms.install_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
+        publishing.register_permission_testers()  # R10, R11: only the decided revision goes live
+        page_forms.register_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

@@ -114,7 +114,7 @@ class Cell:
 
     @property
     def explanation(self) -> str:
-        """The reasons only, empty where there is nothing to explain (exports, issue 15)."""
+        """The reasons only, empty where there is nothing to explain (exports)."""
         return " ".join(f.message for f in self.findings)
 
     @property

@@ -67,7 +67,7 @@ def own_groups(user):
 
 
 class OwnGroupsPanel(Component):
-    """Dashboard: a Fachgruppe's editors reach their own pages and Kriterien-Check (issue 15)."""
+    """Dashboard: a Fachgruppe's editors reach their own pages and Kriterien-Check."""
 
     name = "eigene_fachgruppen"
     order = 60

@@ -89,7 +89,7 @@ class StatusColumn(Column):
     """A traffic-light cell: colour, label and the reasons from the rule check.
 
     ``compact`` cells (the overview) fold their reasons away, so every rule fits on a
-    1280-pixel screen (issue 15); the group's own report shows them open.
+    1280-pixel screen; the group's own report shows them open.
     """
 
     cell_template_name = "workflow/compliance/status_cell.html"

@@ -30,6 +30,7 @@ from om_pages.models import (
 from workflow.models import CHECKLIST, FachgruppeZugang, Vorgang
 from workflow.permissions import APPLICANTS_GROUP_NAME, BODY_GROUP_NAMES, Gremium
 from workflow.services import current_vorgang, perform_transition
+from workflow.steps import step_of
 
 DEMO_PASSWORD = "om-demo-2026"  # noqa: S105 - stated in the README, demo only
 
@@ -133,15 +134,15 @@ def protokoll_of(kind: str) -> ProtokollPage:
 
 def decision_for(vorgang, name: str) -> dict:
     """Complete demo decision data for a step (Protokoll, votes, checklist, reasons)."""
-    custom = type(vorgang).transition_meta(name).custom
+    step = step_of(type(vorgang).transition_meta(name))
     data: dict = {"comment": ""}
-    if custom.get("protokoll"):
-        data["protokoll"] = protokoll_of(custom["protokoll"])
-    if custom.get("votes"):
-        data["votes"] = (24, 2, 3) if custom.get("approves") else (4, 19, 2)
-    if custom.get("checklist"):
+    if step.protokoll:
+        data["protokoll"] = protokoll_of(step.protokoll)
+    if step.votes:
+        data["votes"] = (24, 2, 3) if step.approves else (4, 19, 2)
+    if step.checklist:
         data["checklist"] = ALL_CONFIRMED
-    if custom.get("reasons"):
+    if step.reasons:
         data["comment"] = {
             "ag_ablehnen": "Der Leitfaden wirbt für ein kommerzielles Seminarangebot (R8); bitte "
                            "die Hinweise auf Anbieter streichen.",
@@ -157,7 +158,7 @@ def decision_for(vorgang, name: str) -> dict:
 
 def run_path(vorgang, path: list[str], actors: dict[str, object], group_user) -> None:
     for name in path:
-        actor = type(vorgang).transition_meta(name).custom["actor"]
+        actor = step_of(type(vorgang).transition_meta(name)).actor
         user = group_user if actor == Gremium.FACHGRUPPE else actors[actor]
         perform_transition(vorgang, name, user, notify=False, **decision_for(vorgang, name))
 
@@ -252,7 +253,7 @@ def ensure_extra_pages() -> None:
 
 
 def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=None, **kwargs) -> None:
-    """Receiver of ``demo_content_loaded``: Vorgänge in every state (issue 3)."""
+    """Receiver of ``demo_content_loaded``: Vorgänge in every state."""
     log("Freigabeverfahren …")
     actors = ensure_body_users(home)
     index = FachgruppenIndexPage.objects.child_of(home).first()

@@ -1,4 +1,4 @@
-"""Who decides a Vorgang may read the files of the page under decision (issue 12 §2, R11, R10).
+"""Who decides a Vorgang may read the files of the page under decision (R10, R11).
 
 om_pages serves a document that no public page shows only to the editors of a page using it
 (``om_pages.files.may_download``) and asks the ``om_may_download_document`` hook for anyone

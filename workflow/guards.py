@@ -9,6 +9,7 @@ from __future__ import annotations
 from workflow import rules
 from workflow.digest import content_digest
 from workflow.rules import Finding
+from workflow.vorgang import Vorgang
 
 
 class Guard:
@@ -41,10 +42,8 @@ def _has_content(vorgang) -> list[Finding]:
 
 def _recognised(vorgang) -> list[Finding]:
     """Only a recognised Fachgruppe submits products and events (R1, R19)."""
-    from workflow.models import is_recognised
-
     fachgruppe = vorgang.fachgruppe
-    if fachgruppe is None or not is_recognised(fachgruppe):
+    if fachgruppe is None or not Vorgang.objects.is_recognised(fachgruppe):
         return [Finding("R1", "Die Fachgruppe ist nicht (mehr) anerkannt; nur anerkannte "
                               "Fachgruppen reichen Produkte und Veranstaltungen ein.")]
     return []

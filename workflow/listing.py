@@ -1,4 +1,4 @@
-"""The Vorgänge listing and panel say whose item it is and how long it has waited (issue 15 §2).
+"""The Vorgänge listing and panel say whose item it is and how long it has waited.
 
 Columns and filters of ``VorgangViewSet``: the Fachgruppe, the submission date, the waiting
 time, who acts next (naming the group when it is the group's turn), all in local time

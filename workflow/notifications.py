@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 
-from workflow.permissions import BODY_GROUP_NAMES
+from workflow.permissions import BODY_GROUP_NAMES, Gremium
 
 logger = logging.getLogger("workflow")
 
@@ -36,8 +36,6 @@ def fachgruppe_emails(fachgruppe) -> set[str]:
 
 def recipients(vorgang, notify: tuple[str, ...]) -> list[str]:
     """The body that must act next, bodies named by the step (e.g. the Plenum, R21), the contacts."""
-    from workflow.permissions import Gremium
-
     bodies = set(notify)
     if vorgang.awaiting and vorgang.awaiting != Gremium.FACHGRUPPE:
         bodies.add(vorgang.awaiting)

@@ -7,9 +7,10 @@ gated by ``workflow.publishing``), so without this form they could rename the gr
 topic no longer shows (R2), take over another group's topic (R17) or change their topic area
 without the AG Transfer (R21).
 
-The form is the page type's ``base_form_class``, installed from ``WorkflowConfig.ready`` the
-way ``workflow.publishing`` installs its permission tester: ``om_pages`` imports nothing from
-``workflow`` (docs/architecture.md). It refuses on every admin save, draft and publish alike,
+The form is the page type's ``base_form_class``, registered from ``WorkflowConfig.ready``
+through om_pages' hook point (``om_pages.extension.register_base_form``), like
+``workflow.publishing``'s permission tester: ``om_pages`` imports nothing from ``workflow``
+(docs/architecture.md). It refuses on every admin save, draft and publish alike,
 so a refused value cannot reach the page through a later publish of the draft either.
 Superusers and members of the AG Transfer are not restricted: the AG Transfer is where a new
 split of the topic areas is announced (R21).
@@ -19,11 +20,13 @@ from __future__ import annotations
 
 import copy
 
+from om_pages.extension import register_base_form
 from om_pages.forms import OMPageForm
 from om_pages.models import FachgruppePage
 from workflow import rules
-from workflow.models import is_recognised
-from workflow.permissions import Gremium, is_body_member
+from workflow.choices import Gremium
+from workflow.permissions import is_body_member
+from workflow.vorgang import Vorgang
 
 R21_MESSAGE = ("Der Themenbereich einer anerkannten Fachgruppe wird nur über die AG Transfer "
                "geändert (R21): Die neue Aufteilung wird dort bekanntgegeben, das Plenum wird "
@@ -37,13 +40,13 @@ def may_change_topic_freely(user) -> bool:
 
 def is_established(fachgruppe: FachgruppePage) -> bool:
     """A group that holds its topic: live, or recognised by the Plenum (R1)."""
-    return fachgruppe.pk is not None and (fachgruppe.live or is_recognised(fachgruppe))
+    return fachgruppe.pk is not None and (fachgruppe.live or Vorgang.objects.is_recognised(fachgruppe))
 
 
 class FachgruppePageForm(OMPageForm):
     """The admin form of ``FachgruppePage``: field errors in German, the rest of the form kept.
 
-    Extends om_pages' form, so referenced files are checked too (issue 12 §2, R19).
+    Extends om_pages' form, so referenced files are checked too (R19).
     """
 
     def clean(self):
@@ -76,9 +79,10 @@ class FachgruppePageForm(OMPageForm):
         return candidate
 
 
-def install_fachgruppe_form() -> None:
-    """Called from AppConfig.ready, like ``publishing.install_permission_testers``."""
-    FachgruppePage.base_form_class = FachgruppePageForm
-    edit_handler = getattr(FachgruppePage, "get_edit_handler", None)  # set by wagtail.admin's ready()
-    if edit_handler is not None:
-        edit_handler.cache_clear()  # a handler built before now would hold the old form class
+def register_fachgruppe_form() -> None:
+    """Called from ``WorkflowConfig.ready``, like ``publishing.register_permission_testers``.
+
+    Wagtail builds the edit handler (and reads ``base_form_class``) on the first edit view,
+    after every app's ``ready``: no handler holds the plain form by then.
+    """
+    register_base_form(FachgruppePage, FachgruppePageForm)

@@ -6,18 +6,9 @@ Every transition names one of these callables as its ``permission``; django-fsm-
 
 from __future__ import annotations
 
-from django.db import models
-
-
-class Gremium(models.TextChoices):
-    """The bodies that act in the approval chains; the Fachgruppe itself acts too."""
-
-    FACHGRUPPE = "fachgruppe", "Fachgruppe"
-    LEITUNGSKREIS = "leitungskreis", "Leitungskreis"
-    AG_TRANSFER = "ag_transfer", "AG Transfer"
-    PLENUM = "plenum", "Plenum"
-    REDAKTION = "redaktion", "Redaktion"
-
+from om_pages.models import Person
+from workflow.choices import Gremium
+from workflow.vorgang import FachgruppeZugang
 
 #: The Django group of each body (created by migration 0002_body_groups).
 BODY_GROUP_NAMES: dict[str, str] = {
@@ -61,14 +52,10 @@ def is_fachgruppe_member(user, fachgruppe) -> bool:
         return False
     if user.is_superuser:
         return True
-    from workflow.models import FachgruppeZugang
-
     access = FachgruppeZugang.objects.filter(fachgruppe_id=fachgruppe.pk).first()
     if access is not None and access.group_id and user.groups.filter(pk=access.group_id).exists():
         return True
     contact_ids = {fachgruppe.koordination_id, fachgruppe.moderation_id} - {None}
-    from om_pages.models import Person
-
     return Person.objects.filter(user=user, pk__in=contact_ids).exists()
 
 

@@ -14,11 +14,14 @@ Two layers, so that no path makes an undecided revision of a Produkt or Veransta
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from wagtail.actions.publish_page_revision import PublishPagePermissionError
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Page
 
+from om_pages.extension import register_permission_tester
 from om_pages.models import ProduktPage, VeranstaltungPage
 from om_pages.records import RecordPermissionTester
+from workflow.vorgang import Vorgang
 
 GATED_PAGE_TYPES: tuple[type[Page], ...] = (ProduktPage, VeranstaltungPage)
 
@@ -39,21 +42,15 @@ class DecidedRevisionPermissionTester(RecordPermissionTester):
         return self.user.is_active and self.user.is_superuser
 
 
-def gated_permissions_for_user(self, user) -> PagePermissionTester:
-    return DecidedRevisionPermissionTester(user, self)
-
-
-def install_permission_testers() -> None:
-    """Called from AppConfig.ready: om_pages knows nothing of the workflow (docs/architecture.md)."""
+def register_permission_testers() -> None:
+    """Called from ``WorkflowConfig.ready``, through om_pages' hook point (``om_pages.extension``):
+    om_pages knows nothing of the workflow (docs/architecture.md)."""
     for model in GATED_PAGE_TYPES:
-        model.permissions_for_user = gated_permissions_for_user
+        register_permission_tester(model, DecidedRevisionPermissionTester)
 
 
 def approved_revision_ids(page_id: int) -> set[int]:
-    from workflow.models import APPROVED_STATES, Vorgang
-
-    return set(Vorgang.objects.filter(page_id=page_id, state__in=APPROVED_STATES)
-               .exclude(revision_id=None).values_list("revision_id", flat=True))
+    return Vorgang.objects.approved_revision_ids(page_id)
 
 
 def is_gated(instance) -> bool:
@@ -62,8 +59,6 @@ def is_gated(instance) -> bool:
         return True
     if not isinstance(instance, Page) or instance.content_type_id is None:
         return False
-    from django.contrib.contenttypes.models import ContentType
-
     gated = ContentType.objects.get_for_models(*GATED_PAGE_TYPES).values()
     return instance.content_type_id in {ct.pk for ct in gated}
 

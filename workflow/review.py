@@ -1,4 +1,4 @@
-"""The deciders read what they decide (issue 12 §6; R1, R10, R11, R22).
+"""The deciders read what they decide (R1, R10, R11, R22).
 
 Members of the bodies in a Vorgang and the group itself open, without page edit rights:
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -25,13 +26,17 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from modelcluster.models import get_all_child_relations
 from wagtail.admin.views.generic.models import RevisionsCompareView
 from wagtail.documents import get_document_model
 from wagtail.fields import RichTextField
+from wagtail.models import Page
 from wagtail.utils.decorators import xframe_options_sameorigin_override
 
 from workflow.models import State, Vorgang
 from workflow.permissions import Gremium, is_fachgruppe_member, user_bodies
+from workflow.services import current_vorgang, possible_transitions
+from workflow.steps import step_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -54,8 +59,9 @@ def recorded_bodies(vorgang: Vorgang) -> set[str]:
         for name in set(vorgang.eintraege.values_list("transition", flat=True)):
             meta = machine.transition_meta(name)
             if meta is not None:
-                bodies.add(meta.custom.get("actor", ""))
-                bodies.update(meta.custom.get("notify", ()))
+                step = step_of(meta)
+                bodies.add(step.actor)
+                bodies.update(step.notify)
     return bodies
 
 
@@ -102,19 +108,7 @@ def readable_vorgaenge(user, queryset):
         return queryset.none()
     if user.is_superuser or _bodies_of(user):
         return queryset
-    from om_pages.models import FachgruppePage
-    from workflow.models import FachgruppeZugang
-
-    own = set(FachgruppeZugang.objects.filter(group__in=user.groups.all())
-              .values_list("fachgruppe_id", flat=True))
-    own |= set(FachgruppePage.objects.filter(models.Q(koordination__user=user)
-                                             | models.Q(moderation__user=user))
-               .values_list("pk", flat=True))
-    condition = models.Q(pk__in=[])
-    for group in FachgruppePage.objects.filter(pk__in=own).only("path", "depth"):
-        condition |= models.Q(page_id=group.pk)
-        condition |= models.Q(page__path__startswith=group.path, page__depth=group.depth + 1)
-    return queryset.filter(condition)
+    return queryset.readable_by(user, _bodies_of(user))
 
 
 def reviewable_vorgang(request, pk: int) -> Vorgang:
@@ -130,9 +124,6 @@ def reviewable_vorgang(request, pk: int) -> Vorgang:
 
 def is_revision_of_page(revision, page_id: int) -> bool:
     """A revision of that page (not of another page, nor of a snippet with the same id)."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import Page
-
     return (revision.object_id == str(page_id)
             and revision.base_content_type_id == ContentType.objects.get_for_model(Page).pk)
 
@@ -160,8 +151,6 @@ def baseline_revision(vorgang: Vorgang):
                .select_related("revision", "revision__user").order_by("-pk").first())
     if earlier is not None:
         return earlier.revision
-    from wagtail.models import Page
-
     page = Page.objects.select_related("live_revision", "live_revision__user").get(pk=vorgang.page_id)
     if page.live and page.live_revision_id and page.live_revision_id != vorgang.revision_id:
         return page.live_revision
@@ -189,8 +178,6 @@ def _document_ids(obj, document_model) -> list[int]:
 
 def revision_documents(obj) -> list:
     """The documents the revision's object refers to: its fields, its inlines, its rich text."""
-    from modelcluster.models import get_all_child_relations
-
     document_model = get_document_model()
     ids = _document_ids(obj, document_model)
     for relation in get_all_child_relations(obj):
@@ -202,8 +189,6 @@ def revision_documents(obj) -> list:
 
 def review_context(vorgang: Vorgang, user, with_steps: bool = False) -> dict:
     """Links and labels for templates; ``with_steps``: also the user's possible steps (review pages)."""
-    from workflow.services import current_vorgang, possible_transitions
-
     revision = vorgang.revision
     current = current_vorgang(vorgang.page) if with_steps and vorgang.page_id else None
     steps = (possible_transitions(current, user)

@@ -6,7 +6,10 @@ once), and the Kriterien-Check report shows every check per Fachgruppe as a colo
 
 Every check reads a ``FachgruppePage`` — a live page or the object of a revision under
 review (``revision.as_object()``), so related inlines are read with ``.all()`` and filtered
-in Python, which works for both. No check writes anything.
+in Python, which works for both. No check writes anything; the checks receive what they
+check. The one lookup of Vorgänge, the groups holding a topic for R17, is the queryset's
+(``VorgangQuerySet.fachgruppen_holding_topics``) and is only asked when the caller passes no
+``others``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from om_pages.models import FachgruppePage, JahresberichtPage, ProtokollPage
+from workflow.vorgang import Vorgang
 
 
 class Severity(StrEnum):
@@ -127,18 +131,8 @@ def check_r5_two_contacts(fachgruppe: FachgruppePage) -> list[Finding]:
 
 
 def active_fachgruppen() -> Iterable[FachgruppePage]:
-    """Groups that hold a topic for R17: live Fachgruppen, except those whose latest recognition
-    was refused, withdrawn (R22) or which dissolved (R21) — their topic is free again."""
-    from django.db.models import OuterRef, Q, Subquery
-
-    from workflow.models import Kind, State, Vorgang
-
-    ended = {State.ABGELEHNT, State.ABERKANNT, State.AUFGELOEST}
-    latest = (Vorgang.objects.filter(kind=Kind.ANERKENNUNG, page_id=OuterRef("pk"))
-              .order_by("-created_at", "-pk").values("state")[:1])
-    return (FachgruppePage.objects.live().annotate(anerkennung_state=Subquery(latest))
-            .filter(Q(anerkennung_state__isnull=True)
-                    | Q(anerkennung_state__in=[s for s in State if s not in ended])))
+    """The groups that hold a topic for R17 (``VorgangQuerySet.fachgruppen_holding_topics``)."""
+    return Vorgang.objects.fachgruppen_holding_topics()
 
 
 def check_r17_one_group_per_topic(

@@ -1,28 +1,37 @@
 """The one way to move a Vorgang: ``perform_transition`` (admin views, demo, shell, tests).
 
-It checks, in this order and always on the server: the step exists in the current state,
-the user may take it (the transition's ``permission``, via django-fsm-2's
-``has_transition_perm``), the rule guards hold (every reason at once), the decision record is
-complete (Protokoll, votes, checklist, reasons). Then it runs the transition and saves inside
-one ``transaction.atomic()``; ``ConcurrentTransitionMixin`` makes a lost race fail cleanly.
+One pre-check, ``check_step``, answers for the form (GET, and the answer to an invalid POST)
+and for the transition alike, always on the server: the step exists in the current state,
+the user may take it (the transition's ``permission``), the rule guards hold (every reason at
+once). ``decision_problems`` says what the record still lacks (Protokoll, votes, checklist,
+reasons). Then the transition runs with the one ``Decision`` and is saved inside one
+``transaction.atomic()``; ``ConcurrentTransitionMixin`` makes a lost race fail cleanly
+(``TransitionConflict``). The ``post_transition`` receivers (``workflow.records``) write the
+record and the group's access in that transaction and hand the entry back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django_fsm import ConcurrentTransition, TransitionNotAllowed, has_transition_perm
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from om_pages.models import FachgruppePage, ProduktPage, ProtokollPage, VeranstaltungPage
-from workflow.models import CHECKLIST, FINAL_STATES, MACHINES, Eintrag, Kind, Vorgang
+from om_pages.models import ProtokollPage
+from workflow.choices import CHECKLIST
 from workflow.notifications import notify_transition
 from workflow.permissions import BODY_GROUP_NAMES
+from workflow.querysets import KIND_FOR_PAGE, kind_for_page
+from workflow.steps import Decision, Step, step_of
+from workflow.vorgang import Eintrag, Vorgang
 
-KIND_FOR_PAGE = {FachgruppePage: Kind.ANERKENNUNG, ProduktPage: Kind.PRODUKT,
-                 VeranstaltungPage: Kind.VERANSTALTUNG}
+__all__ = [
+    "KIND_FOR_PAGE", "Decision", "DecisionProblem", "StepCheck", "TransitionConflict",
+    "TransitionError", "check_step", "current_vorgang", "decision_problems", "guard_findings",
+    "kind_for_page", "perform_transition", "possible_transitions", "validate_decision",
+]
 
 CONFLICT = ("Der Vorgang wurde inzwischen von jemand anderem weitergeführt. "
             "Bitte die Seite neu laden und den aktuellen Stand prüfen.")
@@ -40,33 +49,13 @@ class TransitionConflict(TransitionError):
     """Someone else moved the Vorgang first (a lost race); the view answers 409."""
 
 
-@dataclass
-class Decision:
-    """What the record stores beside who/when/from/to."""
-
-    comment: str = ""
-    protokoll: ProtokollPage | None = None
-    votes: tuple[int, int, int] | None = None
-    checklist: dict[str, bool] = field(default_factory=dict)
-
-
-def kind_for_page(page) -> str | None:
-    return KIND_FOR_PAGE.get(type(page.specific))
+class UnknownStep(TransitionError):
+    """The machine has no step of that name (the view answers 404)."""
 
 
 def current_vorgang(page) -> Vorgang | None:
     """The page's open Vorgang, or a new unsaved one in 'entwurf' (None for other page types)."""
-    page = page.specific
-    kind = kind_for_page(page)
-    if kind is None:
-        return None
-    latest = Vorgang.objects.filter(kind=kind, page=page).order_by("-created_at", "-pk").first()
-    if latest is not None and latest.state not in FINAL_STATES:
-        return latest
-    if kind == Kind.ANERKENNUNG and latest is not None and latest.state != "abgelehnt":
-        return latest  # aberkannt / aufgeloest: the group's record ends here
-    # nothing open: a new application (after a refusal) or a new decision (after publishing)
-    return MACHINES[kind](page=page, page_title=page.title)
+    return Vorgang.objects.current_for(page)
 
 
 def possible_transitions(vorgang: Vorgang, user) -> list:
@@ -91,6 +80,49 @@ def guard_findings(vorgang: Vorgang, name: str) -> list:
 
 
 @dataclass(frozen=True)
+class StepCheck:
+    """The pre-check of one step for one user, computed once per request.
+
+    ``findings`` are only looked for when the step is possible now and the user may take it:
+    nobody else is told why it would fail.
+    """
+
+    name: str
+    step: Step
+    in_state: bool
+    permitted: bool
+    state_label: str
+    findings: tuple = ()
+
+    @property
+    def not_in_state(self) -> str:
+        return f"„{self.step.label}“ ist im Stand „{self.state_label}“ nicht möglich."
+
+    @property
+    def denied(self) -> str:
+        return f"Sie dürfen den Schritt „{self.step.label}“ nicht ausführen."
+
+    @property
+    def errors(self) -> list[str]:
+        """Why the step cannot be taken now (state, then every guard's reason)."""
+        if not self.in_state:
+            return [self.not_in_state]
+        return [str(f) for f in self.findings]
+
+
+def check_step(vorgang: Vorgang, name: str, user) -> StepCheck:
+    """The step's state, permission and guards for ``user``; UnknownStep if there is no such step."""
+    transition = type(vorgang).transition_meta(name)
+    if transition is None:
+        raise UnknownStep([f"Unbekannter Schritt „{name}“."])
+    in_state = getattr(type(vorgang), name)._django_fsm.has_transition(vorgang.state)
+    permitted = transition.has_perm(vorgang, user)
+    findings = tuple(guard_findings(vorgang, name)) if in_state and permitted else ()
+    return StepCheck(name=name, step=step_of(transition), in_state=in_state, permitted=permitted,
+                     state_label=vorgang.get_state_display(), findings=findings)
+
+
+@dataclass(frozen=True)
 class DecisionProblem:
     """A missing or contradictory piece of the record, with the form field it belongs to."""
 
@@ -98,13 +130,12 @@ class DecisionProblem:
     message: str
 
 
-def decision_problems(vorgang: Vorgang, name: str, decision: Decision) -> list[DecisionProblem]:
+def decision_problems(step: Step, decision: Decision) -> list[DecisionProblem]:
     """Every missing piece of the record at once: reasons, Protokoll, vote, each checklist item."""
-    custom = type(vorgang).transition_meta(name).custom
     problems = []
-    if custom.get("reasons") and not decision.comment.strip():
+    if step.reasons and not decision.comment.strip():
         problems.append(DecisionProblem("comment", "Bitte eine Begründung angeben."))
-    body = custom.get("protokoll")
+    body = step.protokoll
     if body:
         body_name = BODY_GROUP_NAMES[body]
         if decision.protokoll is None:
@@ -116,21 +147,21 @@ def decision_problems(vorgang: Vorgang, name: str, decision: Decision) -> list[D
             if getattr(owner, "kind", None) != body or owner._meta.model_name != "gremiumpage":
                 problems.append(DecisionProblem(
                     "protokoll", f"„{decision.protokoll.title}“ ist kein Protokoll der {body_name}."))
-    if custom.get("votes"):
+    if step.votes:
         votes = decision.votes
         if votes is None or len(votes) != 3 or any(v is None or v < 0 for v in votes):
             problems.append(DecisionProblem("votes_yes",
                                             "Bitte die Abstimmung angeben (Ja, Nein, Enthaltungen)."))
         else:
             yes, no, _ = votes
-            if custom.get("approves") is True and not yes > no:
+            if step.approves is True and not yes > no:
                 problems.append(DecisionProblem(
                     "votes_yes", f"Mit {yes} Ja- und {no} Nein-Stimmen ist der Antrag nicht angenommen."))
-            if custom.get("approves") is False and yes > no:
+            if step.approves is False and yes > no:
                 problems.append(DecisionProblem(
                     "votes_yes", f"Mit {yes} Ja- und {no} Nein-Stimmen ist der Antrag angenommen; "
                                  "bitte den passenden Beschluss wählen."))
-    if custom.get("checklist"):
+    if step.checklist:
         for rule in CHECKLIST:
             if not decision.checklist.get(rule):
                 problems.append(DecisionProblem(
@@ -138,9 +169,9 @@ def decision_problems(vorgang: Vorgang, name: str, decision: Decision) -> list[D
     return problems
 
 
-def validate_decision(vorgang: Vorgang, name: str, decision: Decision) -> list[str]:
+def validate_decision(step: Step, decision: Decision) -> list[str]:
     """The record must be complete (German messages; the checklist items in one sentence)."""
-    problems = decision_problems(vorgang, name, decision)
+    problems = decision_problems(step, decision)
     messages = [p.message for p in problems if not p.field.startswith("check_")]
     missing = [p.field.removeprefix("check_") for p in problems if p.field.startswith("check_")]
     if missing:
@@ -152,38 +183,35 @@ def validate_decision(vorgang: Vorgang, name: str, decision: Decision) -> list[s
 def perform_transition(vorgang: Vorgang, name: str, user, comment: str = "",
                        protokoll: ProtokollPage | None = None,
                        votes: tuple[int, int, int] | None = None,
-                       checklist: dict[str, bool] | None = None, notify: bool = True) -> Eintrag:
-    """Take step ``name`` for ``user``, or raise PermissionDenied / TransitionError (German)."""
-    machine = type(vorgang)
-    method = getattr(vorgang, name, None)
-    meta = getattr(method, "_django_fsm", None)
-    if meta is None or machine.transition_meta(name) is None:
-        raise TransitionError([f"Unbekannter Schritt „{name}“."])
-    label = machine.transition_meta(name).custom.get("label", name)
-    if not meta.has_transition(vorgang.state):
-        raise TransitionError([f"„{label}“ ist im Stand „{vorgang.get_state_display()}“ nicht möglich."])
-    if not meta.has_transition_perm(vorgang, vorgang.state, user):
-        raise PermissionDenied(f"Sie dürfen den Schritt „{label}“ nicht ausführen.")
-    findings = guard_findings(vorgang, name)
-    if findings:
-        raise TransitionError([str(f) for f in findings])
-    decision = Decision(comment=comment or "", protokoll=protokoll, votes=votes,
-                        checklist=dict(checklist or {}))
-    errors = validate_decision(vorgang, name, decision)
+                       checklist: dict[str, bool] | None = None, notify: bool = True, *,
+                       decision: Decision | None = None, check: StepCheck | None = None) -> Eintrag:
+    """Take step ``name`` for ``user``, or raise PermissionDenied / TransitionError (German).
+
+    ``decision`` (or the loose ``comment``, ``protokoll``, ``votes``, ``checklist``) is the
+    record; ``check`` is the caller's ``check_step`` of this request, not repeated here.
+    """
+    check = check or check_step(vorgang, name, user)
+    if not check.in_state:
+        raise TransitionError([check.not_in_state])
+    if not check.permitted:
+        raise PermissionDenied(check.denied)
+    if check.errors:
+        raise TransitionError(check.errors)
+    if decision is None:
+        decision = Decision(comment=comment or "", protokoll=protokoll, votes=votes,
+                            checklist=dict(checklist or {}))
+    errors = validate_decision(check.step, decision)
     if errors:
         raise TransitionError(errors)
     try:
         with transaction.atomic():
             if vorgang.pk is None:
                 vorgang.save()
-            if not has_transition_perm(method, user):  # the library's own check, same answer
-                raise PermissionDenied(f"Sie dürfen den Schritt „{label}“ nicht ausführen.")
-            method(user=user, comment=decision.comment, protokoll=decision.protokoll,
-                   votes=decision.votes, checklist=decision.checklist)
+            getattr(vorgang, name)(user=user, decision=decision)
             vorgang.save()
-            entry = vorgang.eintraege.order_by("-pk").first()
+            entry = vorgang.recorded_entry  # written by workflow.records in this transaction
             if notify:
-                notify_transition(vorgang, entry, machine.transition_meta(name).custom.get("notify", ()))
+                notify_transition(vorgang, entry, check.step.notify)
     except (ConcurrentTransition, TransitionNotAllowed) as exc:
         raise TransitionConflict([CONFLICT]) from exc
     return entry

@@ -1,4 +1,4 @@
-"""Exports that German offices open as they are (issue 15 §3).
+"""Exports that German offices open as they are.
 
 German Excel reads a CSV with semicolons and recognises UTF-8 only by its byte-order mark;
 Wagtail's ``SpreadsheetExportMixin`` writes commas without one, so Excel showed one column and

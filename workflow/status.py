@@ -1,4 +1,4 @@
-"""The group sees where it stands (issue 12 §6; R1, R10, R11, R19).
+"""The group sees where it stands (R1, R10, R11, R19).
 
 What the page editor's status side panel and the page listing say about a page's Vorgang:
 its state, who acts next, and whether the current draft is the submitted one. Only readers
@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow.models import Kind, State, Vorgang
+from workflow.permissions import is_fachgruppe_member, user_bodies
+from workflow.querysets import KIND_FOR_PAGE, kind_for_page
 from workflow.review import may_review, stand_label
-from workflow.services import kind_for_page
 
 #: States of a recognition after which the group maintains its page itself (R19, R23):
 #: a newer draft is not waiting for a decision there.
@@ -38,11 +39,9 @@ class EditorStatus:
 
 def latest_vorgang(page) -> Vorgang | None:
     """The page's newest Vorgang of its kind (also a finished one), or None."""
-    kind = kind_for_page(page)
-    if kind is None or page.pk is None:
+    if page.pk is None or kind_for_page(page) is None:
         return None
-    return (Vorgang.objects.filter(page_id=page.pk, kind=kind).select_related("revision", "revision__user")
-            .order_by("-created_at", "-pk").first())
+    return Vorgang.objects.select_related("revision", "revision__user").latest_of_page(page)
 
 
 def resubmit_advice(vorgang: Vorgang) -> str:
@@ -67,10 +66,7 @@ def editor_status(page, user) -> EditorStatus | None:
         return None
     vorgang = latest_vorgang(page)
     if vorgang is None:
-        from workflow.permissions import is_fachgruppe_member, user_bodies
-        from workflow.services import current_vorgang
-
-        unsaved = current_vorgang(page)
+        unsaved = Vorgang.objects.current_for(page)
         if not (user_bodies(user) or is_fachgruppe_member(user, unsaved.fachgruppe)):
             return None
         label = SUBMIT_LABEL[unsaved.kind]
@@ -129,6 +125,4 @@ class ListingStatus:
 
 
 def kind_for_page_class(model) -> str | None:
-    from workflow.services import KIND_FOR_PAGE
-
     return KIND_FOR_PAGE.get(model)

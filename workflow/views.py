@@ -23,8 +23,9 @@ from workflow.review import may_see_record, readable_vorgaenge
 from workflow.services import (
     TransitionConflict,
     TransitionError,
+    UnknownStep,
+    check_step,
     current_vorgang,
-    guard_findings,
     perform_transition,
     possible_transitions,
 )
@@ -44,45 +45,43 @@ def back_url(page, vorgang: Vorgang, user) -> str:
 
 
 def transition_view(request, page_id: int, name: str):
-    """GET: the form for step ``name`` of the page's Vorgang; POST: take the step."""
+    """GET: the form for step ``name`` of the page's Vorgang; POST: take the step.
+
+    One ``check_step`` per request serves the form and the transition; one ``Decision`` from
+    the form reaches the record.
+    """
     page = get_object_or_404(Page, pk=page_id).specific
     vorgang = current_vorgang(page)
     if vorgang is None:
         raise Http404("Für diese Seite gibt es kein Freigabeverfahren.")
-    meta = type(vorgang).transition_meta(name)
-    if meta is None:
-        raise Http404("Unbekannter Schritt.")
-    method_meta = getattr(type(vorgang), name)._django_fsm
-    if not meta.has_perm(vorgang, request.user):  # the step's permission, whatever the state
-        raise PermissionDenied(f"Sie dürfen den Schritt „{meta.custom['label']}“ nicht ausführen.")
-    errors: list[str] = []
-    if not method_meta.has_transition(vorgang.state):
-        errors.append(f"„{meta.custom['label']}“ ist im Stand „{vorgang.get_state_display()}“ "
-                      "nicht möglich.")
-    else:
-        errors.extend(str(f) for f in guard_findings(vorgang, name))
-    form = TransitionForm(request.POST or None, custom=meta.custom, vorgang=vorgang, name=name)
+    try:
+        check = check_step(vorgang, name, request.user)
+    except UnknownStep:
+        raise Http404("Unbekannter Schritt.") from None
+    if not check.permitted:  # the step's permission, whatever the state
+        raise PermissionDenied(check.denied)
+    errors = check.errors
+    step = check.step
+    form = TransitionForm(request.POST or None, step=step)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            decision = form.decision()
             try:
-                perform_transition(vorgang, name, request.user, comment=decision.comment,
-                                   protokoll=decision.protokoll, votes=decision.votes,
-                                   checklist=decision.checklist)
+                perform_transition(vorgang, name, request.user, decision=form.decision(),
+                                   check=check)
             except TransitionError as exc:
                 errors = exc.messages
                 status = 409 if isinstance(exc, TransitionConflict) else 400
             else:
-                messages.success(request, f"{meta.custom['label']}: erfasst "
+                messages.success(request, f"{step.label}: erfasst "
                                           f"({vorgang.get_kind_display()}, jetzt "
                                           f"„{vorgang.get_state_display()}“).")
                 return redirect(back_url(page, vorgang, request.user))
         else:
             status = 400
     return TemplateResponse(request, "workflow/transition_form.html", {
-        "page": page, "vorgang": vorgang, "name": name, "label": meta.custom["label"],
-        "form": form, "errors": errors, "custom": meta.custom,
+        "page": page, "vorgang": vorgang, "name": name, "label": step.label,
+        "form": form, "errors": errors, "step": step,
         "back_url": back_url(page, vorgang, request.user),
         "entries": vorgang.entries() if vorgang.pk else [],
     }, status=status)
@@ -109,7 +108,7 @@ register_permission_policy(Vorgang, ReadOnlyPermissionPolicy(Vorgang))
 
 class VorgangIndexView(IndexView):
     def get_base_queryset(self):
-        """Issue 12 §6: another group's editor does not see where this group stands."""
+        """R19: another group's editor does not see where this group stands."""
         return readable_vorgaenge(self.request.user, super().get_base_queryset())
 
 
@@ -118,7 +117,7 @@ class VorgangInspectView(InspectView):
 
     def get_object(self, queryset=None):
         vorgang = super().get_object(queryset)
-        if not may_see_record(self.request.user, vorgang):  # issue 12 §6
+        if not may_see_record(self.request.user, vorgang):  # R19
             raise PermissionDenied("Sie dürfen diesen Vorgang nicht einsehen.")
         return vorgang
 
@@ -165,7 +164,7 @@ def awaiting_for(user):
     """What awaits the user's bodies, and the drafts of the user's own Fachgruppen."""
     bodies = user_bodies(user)
     waiting = Vorgang.objects.exclude(page=None).select_related("page", "group_page").order_by(
-        "waiting_since", "pk")  # issue 15: the longest waiting first
+        "waiting_since", "pk")  # the longest waiting first
     items = list(waiting.filter(awaiting__in=bodies)[:50])
     drafts = waiting.filter(awaiting=Gremium.FACHGRUPPE)
     if not user.is_superuser:
@@ -185,4 +184,4 @@ class ZurEntscheidungPanel(Component):
 
     def get_context_data(self, parent_context):
         return {"items": awaiting_for(self.request.user), "bodies": user_bodies(self.request.user),
-                "request": self.request}  # the review links check the reader (issue 12 §6)
+                "request": self.request}  # the review links check the reader (R19)

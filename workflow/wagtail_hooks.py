@@ -1,4 +1,4 @@
-"""Admin integration with Wagtail's own means (issue 3): action menu, listing, panel, history."""
+"""Admin integration with Wagtail's own means: action menu, listing, panel, history (top layer)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
-# The Kriterien-Check registers itself; deciding bodies read the files of their Vorgänge (issue 12 §2).
+# The Kriterien-Check registers itself; deciding bodies read the files of their Vorgänge (R19).
 from workflow import compliance_hooks, files  # noqa: F401
 from workflow.editor_notice import submitted_draft_notice
 from workflow.freeze import drop_frozen_overwrite
@@ -17,6 +17,7 @@ from workflow.publishing import GATED_PAGE_TYPES
 from workflow.records import LOG_ACTION, VorgangLogFormatter
 from workflow.review import review_urls
 from workflow.services import current_vorgang, kind_for_page, possible_transitions
+from workflow.steps import step_of
 from workflow.views import VorgangViewSet, ZurEntscheidungPanel, admin_urls
 
 
@@ -30,7 +31,7 @@ class TransitionMenuItem(ActionMenuItem):
         self.page = page
         self.transition = transition
         self.name = f"action-workflow-{transition.name}"
-        self.label = label or transition.custom.get("label", transition.name)
+        self.label = label or step_of(transition).label
 
     def is_shown(self, context) -> bool:
         return True
@@ -52,12 +53,13 @@ def add_transition_items(menu_items, request, context):
         return
     vorgang = current_vorgang(page)
     for i, transition in enumerate(possible_transitions(vorgang, request.user)):
-        if transition.custom.get("final"):
+        step = step_of(transition)
+        if step.final:
             if vorgang.pk is None:
                 continue  # nothing submitted yet: nothing to withdraw
-            # Issue 15: a final step sits apart at the end of the menu, named as final.
+            # A final step sits apart at the end of the menu, named as final.
             menu_items.append(TransitionMenuItem(page, transition, order=900,
-                                                 label=f"{transition.custom['label']} (endgültig) …"))
+                                                 label=f"{step.label} (endgültig) …"))
             continue
         menu_items.append(TransitionMenuItem(page, transition, order=200 + i))
 
@@ -69,7 +71,7 @@ def register_workflow_urls():
 
 @hooks.register("register_admin_urls")
 def register_review_urls():
-    """Issue 12 §6: the submitted version, its files and the comparison, for the Vorgang's readers."""
+    """The submitted version, its files and the comparison, for the Vorgang's readers (R10, R11, R19)."""
     return review_urls()
 
 
@@ -106,5 +108,5 @@ def say_draft_is_not_submitted(request, page):
 
 @hooks.register("insert_global_admin_css")
 def workflow_admin_css():
-    """Issue 15: the record and the dashboard panel stack into cards on a phone."""
+    """The record and the dashboard panel stack into cards on a phone."""
     return format_html('<link rel="stylesheet" href="{}">', static("workflow/admin.css"))

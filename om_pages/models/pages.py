@@ -1,4 +1,11 @@
-"""The page tree of DESIGN.md: Home → Fachgruppen → records; Gremien with their Protokolle."""
+"""The page tree of DESIGN.md: Home → Fachgruppen → records; Gremien with their Protokolle.
+
+Hook points for other apps (``om_pages.extension``), so om_pages imports none of them:
+``FachgruppePage.base_form_class`` may be replaced with ``register_base_form`` (the workflow
+checks R2, R17, R21 on every edit), and any page type's ``permissions_for_user`` answers with
+a tester registered by ``register_permission_tester`` (the workflow lets only the decided
+revision of a Produkt or Veranstaltung be published, R10, R11).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from om_pages.attachments import ATTACHMENT_SEARCH_FIELDS, AttachmentSearchMixin
+from om_pages.extension import RegisteredBaseForm
 from om_pages.forms import OMPageForm
 
 
@@ -99,7 +107,8 @@ class FachgruppenIndexPage(Page):
 class FachgruppePage(Page):
     """A Fachgruppe and its concept (R1): topic area, goals, approach, partners, contacts."""
 
-    base_form_class = OMPageForm  # only choosable files (R19)
+    # Only choosable files (R19); an app may extend the form (om_pages.extension).
+    base_form_class = RegisteredBaseForm(OMPageForm)
 
     topic_area = models.CharField(
         "Themenbereich", max_length=255,

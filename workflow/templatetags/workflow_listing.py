@@ -1,4 +1,4 @@
-"""Template tags of the Vorgänge lists (issue 15 §2)."""
+"""Template tags of the Vorgänge lists: whose item it is, how long it has waited."""
 
 from django import template
 

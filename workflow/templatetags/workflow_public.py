@@ -1,4 +1,4 @@
-"""What the public sees of a decision (issue 15 §5): when, and by which bodies (R10, R11).
+"""What the public sees of a decision: when, and by which bodies (R10, R11).
 
 Only the Vorgang whose pinned revision is the page's live revision counts, so the text always
 describes exactly what is shown.

@@ -1,10 +1,14 @@
-"""Template tags of issue 12 §6: links to the submitted version, the editor's and listing's status."""
+"""Template tags for the readers of a Vorgang (R19).
+
+Links to the submitted version, the editor's and the listing's status.
+"""
 
 from __future__ import annotations
 
 from django import template
+from wagtail.models import Page
 
-from workflow.review import may_review, review_context
+from workflow.review import may_review, review_context, stand_label
 from workflow.status import ListingStatus, editor_status
 
 register = template.Library()
@@ -26,8 +30,6 @@ def vorgang_review_links(context, vorgang, compact=False):
 def vorgang_editor_status(context, page):
     """The status side panel of the page editor: state, who acts next, draft vs. submitted."""
     request = context.get("request")
-    from wagtail.models import Page
-
     if request is None or not isinstance(page, Page):
         return {"status": None}
     status = editor_status(page.specific, request.user)
@@ -48,7 +50,5 @@ def vorgang_listing_status(context, page):
 
 @register.filter
 def stand(revision) -> str:
-    """A revision as people name it: 'Stand vom 29.11.2026, 13:26, von …' (issue 15)."""
-    from workflow.review import stand_label
-
+    """A revision as people name it: 'Stand vom 29.11.2026, 13:26, von …'."""
     return stand_label(revision) if revision is not None else ""

@@ -12,13 +12,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from workflow.models import MACHINES, State
+from workflow.steps import step_of
 
 
 def edges(machine) -> list[tuple[str, str, str, str]]:
     """(source, target, label, actor) for every transition of ``machine``."""
     result = []
     for t in machine._meta.get_field("state").get_all_transitions(machine):
-        result.append((t.source, t.target, t.custom.get("label", t.name), t.custom.get("actor", "")))
+        result.append((t.source, t.target, step_of(t).label, step_of(t).actor))
     return sorted(set(result), key=lambda e: (list(State).index(e[0]), e[2]))
 
 

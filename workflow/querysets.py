@@ -1,0 +1,113 @@
+"""Every lookup of Vorgänge, in one place: ``VorgangQuerySet`` (R1, R10, R11, R17, R19).
+
+Below the models (``workflow.vorgang`` uses it as its manager) and above ``workflow.choices``;
+rules, guards, publishing, services, status and views ask these methods instead of building
+their own filters. ``self.model`` is the Vorgang model, so nothing here imports it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
+
+from om_pages.models import FachgruppePage, ProduktPage, VeranstaltungPage
+from workflow.choices import (
+    APPROVED_STATES,
+    ENDED_STATES,
+    FINAL_STATES,
+    RECOGNISED_STATES,
+    Kind,
+    State,
+)
+
+#: The machine that decides each page type.
+KIND_FOR_PAGE = {FachgruppePage: Kind.ANERKENNUNG, ProduktPage: Kind.PRODUKT,
+                 VeranstaltungPage: Kind.VERANSTALTUNG}
+
+
+def kind_for_page(page) -> str | None:
+    return KIND_FOR_PAGE.get(type(page.specific))
+
+
+class VorgangQuerySet(models.QuerySet):
+    """Lookups by page, by group and by reader."""
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-pk")
+
+    def of_page(self, page, kind: str | None = None):
+        """The Vorgänge of one page (of its own kind, unless ``kind`` says otherwise)."""
+        kind = kind or kind_for_page(page)
+        return self.filter(kind=kind, page_id=page.pk)
+
+    def latest_of_page(self, page, kind: str | None = None):
+        """The page's newest Vorgang of its kind (also a finished one), or None."""
+        if page.pk is None or (kind or kind_for_page(page)) is None:
+            return None
+        return self.of_page(page, kind).newest_first().first()
+
+    def current_for(self, page):
+        """The page's open Vorgang, or a new unsaved one in 'entwurf' (None for other page types).
+
+        After a refusal or a published decision a new Vorgang starts; a group that was
+        withdrawn (R22) or dissolved (R21) keeps its last Anerkennung: its record ends there.
+        """
+        page = page.specific
+        kind = kind_for_page(page)
+        if kind is None:
+            return None
+        latest = self.of_page(page, kind).newest_first().first()
+        if latest is not None and latest.state not in FINAL_STATES:
+            return latest
+        if kind == Kind.ANERKENNUNG and latest is not None and latest.state != State.ABGELEHNT:
+            return latest
+        return self.model(kind=kind, page=page, page_title=page.title)
+
+    def latest_anerkennung(self, fachgruppe):
+        """R1: the group's newest Anerkennung, or None."""
+        return self.filter(kind=Kind.ANERKENNUNG, page_id=fachgruppe.pk).newest_first().first()
+
+    def is_recognised(self, fachgruppe) -> bool:
+        """R1: the latest Anerkennung stands at 'anerkannt' (or a withdrawal is pending, R22)."""
+        latest = self.latest_anerkennung(fachgruppe)
+        return latest is not None and latest.state in RECOGNISED_STATES
+
+    def approved_revision_ids(self, page_id: int) -> set[int]:
+        """R10, R11: the pinned revisions of the page that were decided (may be live)."""
+        return set(self.filter(page_id=page_id, state__in=APPROVED_STATES)
+                   .exclude(revision_id=None).values_list("revision_id", flat=True))
+
+    def fachgruppen_holding_topics(self):
+        """R17: live Fachgruppen, except those whose latest recognition was refused, withdrawn
+        (R22) or which dissolved (R21) — their topic is free again."""
+        latest = (self.filter(kind=Kind.ANERKENNUNG, page_id=OuterRef("pk"))
+                  .newest_first().values("state")[:1])
+        return (FachgruppePage.objects.live().annotate(anerkennung_state=Subquery(latest))
+                .filter(Q(anerkennung_state__isnull=True)
+                        | Q(anerkennung_state__in=[s for s in State if s not in ENDED_STATES])))
+
+    def readable_by(self, user, bodies) -> models.QuerySet:
+        """R19: everything for body members (``bodies``) and superusers, else the own groups'."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser or bodies:
+            return self
+        own = FachgruppePage.objects.filter(
+            Q(zugang__group__in=user.groups.all()) | Q(koordination__user=user)
+            | Q(moderation__user=user))
+        condition = Q(pk__in=[])
+        for group in own.distinct().only("path", "depth"):
+            condition |= Q(page_id=group.pk)
+            condition |= Q(page__path__startswith=group.path, page__depth=group.depth + 1)
+        return self.filter(condition)
+
+
+class EintragQuerySet(models.QuerySet):
+    """The record is append-only: no bulk update or delete either."""
+
+    def update(self, **kwargs):
+        raise PermissionDenied("Einträge der Akte können nicht geändert werden.")
+
+    def delete(self):
+        raise PermissionDenied("Einträge der Akte können nicht gelöscht werden.")

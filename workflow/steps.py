@@ -1,0 +1,75 @@
+"""The contract of one step: what it asks for (``Step``) and what was decided (``Decision``).
+
+A ``Step`` is the ``custom`` data of a django-fsm-2 transition. Machines declare it; the form,
+the pre-check, the record, the e-mail and the templates read it. django-fsm-2 types
+``custom`` as a mapping, so a ``Step`` is also a read-only ``Mapping`` of its fields
+(``custom["label"]`` in a template keeps working); code reads attributes via ``step_of``.
+
+A ``Decision`` is made once (by the form, the demo or a caller of ``perform_transition``),
+handed to the transition method as ``decision=`` and reaches the record receiver through
+django-fsm-2's ``method_kwargs`` unchanged (R10, R11: Protokoll, votes and checklist are
+stored as entered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+from om_pages.models import ProtokollPage
+from workflow.choices import Gremium
+
+
+@dataclass(frozen=True)
+class Step(Mapping):
+    """What a step asks for and whom it concerns.
+
+    ``protokoll``: the body whose Protokoll records the decision (R1, R10, R11);
+    ``votes``/``approves``: a Plenum vote that must carry (or fail) the motion;
+    ``checklist``: the AG Transfer confirms R6, R8, R9, R15, R23; ``reasons``: a comment is
+    required; ``notify``: bodies informed besides the one acting next (R21: the Plenum);
+    ``final``: the Vorgang ends for good, the form asks for a confirmation;
+    ``access``: the group's own access is granted (R1, R19) or revoked (R21, R22).
+    """
+
+    label: str
+    actor: str
+    protokoll: Gremium | None = None
+    votes: bool = False
+    approves: bool | None = None
+    checklist: bool = False
+    reasons: bool = False
+    notify: tuple[str, ...] = ()
+    final: bool = False
+    access: Literal["grant", "revoke"] | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._names():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+def step_of(transition) -> Step:
+    """The ``Step`` of a django-fsm-2 ``Transition`` (every transition of the machines has one)."""
+    return transition.custom
+
+
+@dataclass
+class Decision:
+    """What the record stores beside who/when/from/to (R1, R10, R11, R22)."""
+
+    comment: str = ""
+    protokoll: ProtokollPage | None = None
+    votes: tuple[int, int, int] | None = None
+    checklist: dict[str, bool] = field(default_factory=dict)
