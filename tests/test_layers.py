@@ -106,11 +106,18 @@ def test_workflow_modules_import_each_other_without_a_circle():
     assert circles == []
 
 
+#: The import of legacy minutes creates Protokoll pages (so it lives in om_pages) from files
+#: whose text only the search app can read, and logs them in search's ``ImportedFile``; it
+#: imports search inside its methods, which docs/architecture.md names as the one exception.
+OM_PAGES_MAY_REACH_SEARCH = {"om_pages.management.commands.import_protokolle"}
+
+
 def test_om_pages_imports_nothing_of_workflow_or_search():
     reaching = [f"{module_name(path)}:{line} imports {name}"
                 for path in python_files("om_pages")
                 for name, _, line in imports(path)
-                if name.split(".")[0] in ("workflow", "search")]
+                if name.split(".")[0] in ("workflow", "search")
+                and not (module_name(path) in OM_PAGES_MAY_REACH_SEARCH and name.startswith("search."))]
     assert reaching == []
 
 
