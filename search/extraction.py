@@ -1,4 +1,4 @@
-"""Text of attached files (PDF, DOCX, ODT, TXT, Markdown) for the search index (issue #4, R19).
+"""Text of attached files (PDF, DOCX, ODT, TXT, Markdown) for the search index (R19).
 
 One small extractor class per format, chosen by a registry of file extensions. The text of
 a file version is stored once in ``ExtractedText`` under the SHA-256 of its bytes, so
@@ -6,7 +6,7 @@ re-indexing never parses an unchanged file again. A broken or encrypted file rai
 ``ExtractionError`` inside this module; the public functions log it on the
 ``search.extraction`` logger and return an empty text, so the page is still indexed.
 
-Issue 12 §3: archives over the limits of ``om_pages/archives.py`` are refused before any
+Archives over the limits of ``om_pages/archives.py`` are refused before any
 parser opens them; parsing runs in a child process under CPU-time and memory limits
 (``search/sandbox.py``), inside the extraction task of the worker (``search/tasks.py``),
 never in a web request: ``document_text`` (the indexing path) only reads the cache and
@@ -24,6 +24,9 @@ import zipfile
 from collections import Counter, OrderedDict
 from pathlib import PurePath
 from typing import ClassVar
+
+from om_pages import archives
+from search import sandbox
 
 logger = logging.getLogger("search.extraction")
 
@@ -177,16 +180,14 @@ ARCHIVE_TYPES = frozenset({"docx", "odt", "xlsx"})
 
 def _archive_limits():
     """The archive limits from the settings, or the defaults outside Django (the child)."""
-    from om_pages.archives import ArchiveLimits, limits_from_settings
-
     try:
-        return limits_from_settings()
+        return archives.limits_from_settings()
     except Exception:  # settings not configured: the sandbox child gets them passed in
-        return ArchiveLimits()
+        return archives.ArchiveLimits()
 
 
 def check_archive_limits(data: bytes, file_type: str, limits=None) -> None:
-    """Refuse a zip bomb before any parser opens it (issue 12 §3); raises ``ExtractionError``.
+    """Refuse a zip bomb before any parser opens it; raises ``ExtractionError``.
 
     Reads only the archive's directory, so a bomb already stored (imported by
     ``import_protokolle``, restored from a backup, uploaded before the upload check) costs
@@ -194,11 +195,9 @@ def check_archive_limits(data: bytes, file_type: str, limits=None) -> None:
     """
     if file_type not in ARCHIVE_TYPES:
         return
-    from om_pages.archives import ArchiveLimitExceeded, check_archive
-
     try:
-        check_archive(io.BytesIO(data), limits or _archive_limits(), packed_size=len(data))
-    except ArchiveLimitExceeded as error:
+        archives.check_archive(io.BytesIO(data), limits or _archive_limits(), packed_size=len(data))
+    except archives.ArchiveLimitExceeded as error:
         raise ExtractionError(str(error)) from error
 
 
@@ -227,8 +226,6 @@ def extract_limited(data: bytes, filename: str) -> str:
     Raises ``ExtractionError`` with a German reason naming the limit that was hit.
     """
     from django.conf import settings
-
-    from search import sandbox
 
     extractor = extractor_for(filename)
     if extractor is None:
@@ -384,7 +381,7 @@ def request_extraction(document, digest: str, row=None):
 
 
 def document_text(document) -> str:
-    """Text of a Wagtail document for the search index, from the cache only (issue 12 §3).
+    """Text of a Wagtail document for the search index, from the cache only.
 
     Never parses: a file version without a current ``ExtractedText`` row gets an extraction
     task queued (``search.tasks.extract_document_text``, run by the worker), which re-indexes

@@ -1,4 +1,4 @@
-"""Reading legacy minutes files: meeting date and title from file name and text (issue #4).
+"""Reading legacy minutes files: meeting date and title from file name and text.
 
 Pure functions, so the import command stays a thin loop and the rules are testable alone.
 """
