@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 from om_pages import archives
-from search import extraction  # a cycle: extraction starts the child through this module
+from search import parsing
 
 #: Defaults of the settings OM_EXTRACTION_MAX_CPU_SECONDS and OM_EXTRACTION_MAX_MEMORY_BYTES.
 DEFAULT_CPU_SECONDS = 30
@@ -141,8 +141,8 @@ def _child(cpu_seconds: int, memory_bytes: int) -> int:
             members, unpacked, ratio = json.loads(os.environ["OM_ARCHIVE_LIMITS"])
             limits = archives.ArchiveLimits(int(members), int(unpacked), float(ratio))
         try:
-            answer = {"ok": True, "text": extraction.extract_bytes(data, filename, archive_limits=limits)}
-        except extraction.ExtractionError as error:
+            answer = {"ok": True, "text": parsing.extract_bytes(data, filename, archive_limits=limits)}
+        except parsing.ExtractionError as error:
             if _peak_address_space() >= near_limit:
                 return EXIT_MEMORY
             answer = {"ok": False, "error": str(error)[:500]}
