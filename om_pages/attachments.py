@@ -3,12 +3,13 @@
 ``document_text`` is the hook for the text of one document, so om_pages needs no import of
 the search app: ``settings.OM_ATTACHMENT_TEXT_EXTRACTOR`` names a function
 ``(document) -> str`` by dotted path (``search.extraction.document_text`` in
-cms/settings.py). Without the setting, pages index no attachment text. See
-docs/architecture.md, "Attachment text hook".
+cms/settings.py). Without the setting, pages index no attachment text. See docs/search.md,
+"Which imports are allowed".
 
 ``AttachmentSearchMixin`` is what a page type with files adds to be searched with them:
-``attached_documents()`` (the search page's snippet "Im Anhang …" uses it too),
-``attachment_text()`` and the search fields ``ATTACHMENT_SEARCH_FIELDS``.
+``attached_documents()``, ``attachment_texts()`` (per document; the search page's snippet
+"Im Anhang …" uses it), ``attachment_text()`` (all of them, for the index) and the search
+fields ``ATTACHMENT_SEARCH_FIELDS``.
 """
 
 from __future__ import annotations
@@ -57,17 +58,21 @@ class AttachmentSearchMixin:
         documents = (getattr(self, name) for name in self.attachment_document_fields)
         return [document for document in documents if document is not None]
 
-    def attachment_text(self) -> str:
-        """Text of all attached documents for the search index.
+    def attachment_texts(self) -> list[tuple[object, str]]:
+        """(document, its searchable text) for each attached document, in order.
 
-        Remembered on the instance for the same files (the index asks for it once per
-        field), and extracted once per file version anyway (the search app's cache).
+        Remembered on the instance for the same files (the index asks once per field, the
+        search page's snippet "Im Anhang …" asks again); extracted once per file version
+        anyway (the extractor's cache).
         """
         documents = self.attached_documents()
         key = tuple((document.pk, document.file.name) for document in documents)
         cached = getattr(self, "_attachment_text_cache", None)
         if cached is None or cached[0] != key:
-            texts = (document_text(document) for document in documents)
-            cached = (key, "\n\n".join(text for text in texts if text))
+            cached = (key, [(document, document_text(document)) for document in documents])
             self._attachment_text_cache = cached
         return cached[1]
+
+    def attachment_text(self) -> str:
+        """Text of all attached documents for the search index."""
+        return "\n\n".join(text for _, text in self.attachment_texts() if text)

@@ -1,224 +1,42 @@
-"""Text of attached files (PDF, DOCX, ODT, TXT, Markdown) for the search index (issue #4, R19).
+"""Text of attached files for the search index (R19): the cache, the queue, the limits.
 
-One small extractor class per format, chosen by a registry of file extensions. The text of
-a file version is stored once in ``ExtractedText`` under the SHA-256 of its bytes, so
-re-indexing never parses an unchanged file again. A broken or encrypted file raises
-``ExtractionError`` inside this module; the public functions log it on the
+The text of a file version is stored once in ``ExtractedText`` under the SHA-256 of its
+bytes, so re-indexing never parses an unchanged file again. Parsing (``search/parsing.py``)
+runs in a child process under CPU-time and memory limits (``search/sandbox.py``), inside the
+extraction task of the worker (``search/tasks.py``), never in a web request:
+``document_text`` (the indexing path) only reads the cache and queues what is missing. A
+broken or encrypted file raises ``ExtractionError``; the public functions log it on the
 ``search.extraction`` logger and return an empty text, so the page is still indexed.
-
-Issue 12 §3: archives over the limits of ``om_pages/archives.py`` are refused before any
-parser opens them; parsing runs in a child process under CPU-time and memory limits
-(``search/sandbox.py``), inside the extraction task of the worker (``search/tasks.py``),
-never in a web request: ``document_text`` (the indexing path) only reads the cache and
-queues what is missing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
-import re
-import zipfile
-from collections import Counter, OrderedDict
+from collections import OrderedDict
+from datetime import timedelta
 from pathlib import PurePath
-from typing import ClassVar
+
+from django.conf import settings
+from django.utils import timezone
+
+from om_pages.attachments import AttachmentSearchMixin
+from search import sandbox, tasks
+from search.models import ExtractedText, ExtractionStatus
+from search.parsing import (
+    EXTRACTOR_VERSION,
+    ExtractionError,
+    archive_limits,
+    check_archive_limits,
+    extractor_for,
+    parse_counter,
+    sha256,
+)
+
+__all__ = ["ExtractionError", "parse_counter", "sha256"]  # read by the tests
 
 logger = logging.getLogger("search.extraction")
-
-#: Bump when an extractor changes its output; older cache rows are then re-parsed.
-EXTRACTOR_VERSION = 1
-#: Longest text kept per file; the rest adds little to search and bloats the index.
-MAX_TEXT_CHARS = 500_000
-
-#: How often a parser really ran, per file type ("pdf", "docx", …). Tests read it to prove
-#: that the cache spares a second parse.
-parse_counter: Counter[str] = Counter()
-
-
-class ExtractionError(Exception):
-    """A file whose text cannot be read (broken, encrypted, unknown type)."""
-
-
-class Extractor:
-    """Turns the bytes of one file format into plain text."""
-
-    file_type: ClassVar[str] = ""
-    extensions: ClassVar[tuple[str, ...]] = ()
-
-    def extract(self, data: bytes) -> str:
-        raise NotImplementedError
-
-
-class PdfExtractor(Extractor):
-    file_type = "pdf"
-    extensions = ("pdf",)
-
-    def extract(self, data: bytes) -> str:
-        from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
-
-        try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                # An empty user password opens "protected against editing" PDFs; real
-                # encryption stays closed to us.
-                try:
-                    opened = reader.decrypt("")
-                except Exception as error:  # pypdf raises several kinds here
-                    raise ExtractionError(f"verschlüsselte PDF-Datei ({error})") from error
-                if not opened:
-                    raise ExtractionError("verschlüsselte PDF-Datei")
-            return "\n".join((page.extract_text() or "") for page in reader.pages)
-        except ExtractionError:
-            raise
-        except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-            raise ExtractionError(f"PDF nicht lesbar ({error})") from error
-
-
-class DocxExtractor(Extractor):
-    file_type = "docx"
-    extensions = ("docx",)
-
-    def extract(self, data: bytes) -> str:
-        import docx
-
-        try:
-            document = docx.Document(io.BytesIO(data))
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise ExtractionError(f"DOCX nicht lesbar ({error})") from error
-        except Exception as error:  # python-docx wraps some failures in its own classes
-            raise ExtractionError(f"DOCX nicht lesbar ({error})") from error
-        lines = [paragraph.text for paragraph in document.paragraphs]
-        for table in document.tables:
-            for row in table.rows:
-                lines.append(" | ".join(cell.text for cell in row.cells))
-        return "\n".join(lines)
-
-
-class OdtExtractor(Extractor):
-    file_type = "odt"
-    extensions = ("odt",)
-
-    def extract(self, data: bytes) -> str:
-        from odf import teletype, text
-        from odf.opendocument import load
-
-        try:
-            document = load(io.BytesIO(data))
-        except Exception as error:  # odfpy raises zip, XML and key errors alike
-            raise ExtractionError(f"ODT nicht lesbar ({error})") from error
-        lines = []
-        for element in document.text.childNodes:
-            if element.qname[1] in {"h", "p", "list", "table", "section"}:
-                lines.append(teletype.extractText(element))
-        if not lines:  # unusual structure: fall back to all paragraphs
-            lines = [teletype.extractText(p) for p in document.getElementsByType(text.P)]
-        return "\n".join(lines)
-
-
-class PlainTextExtractor(Extractor):
-    file_type = "txt"
-    extensions = ("txt", "md", "markdown", "text")
-
-    def extract(self, data: bytes) -> str:
-        if b"\x00" in data[:4096]:
-            raise ExtractionError("keine Textdatei (Binärdaten)")
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        return data.decode("latin-1")
-
-
-EXTRACTORS: dict[str, Extractor] = {}
-
-
-def register(extractor: Extractor) -> Extractor:
-    """Add an extractor for its file extensions (later registrations win)."""
-    for extension in extractor.extensions:
-        EXTRACTORS[extension] = extractor
-    return extractor
-
-
-for _extractor in (PdfExtractor(), DocxExtractor(), OdtExtractor(), PlainTextExtractor()):
-    register(_extractor)
-
-
-def supported_extensions() -> list[str]:
-    return sorted(EXTRACTORS)
-
-
-def extractor_for(filename: str) -> Extractor | None:
-    extension = PurePath(filename).suffix.lower().lstrip(".")
-    return EXTRACTORS.get(extension)
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str) -> str:
-    """Drop control characters and runs of blank lines; cap the length."""
-    text = _CONTROL.sub(" ", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = re.sub(r"[ \t\u00a0]+", " ", text)
-    text = re.sub(r"\n\s*\n+", "\n\n", text)
-    return text.strip()[:MAX_TEXT_CHARS]
-
-
-#: File types that are ZIP archives: checked against the archive limits before parsing.
-ARCHIVE_TYPES = frozenset({"docx", "odt", "xlsx"})
-
-
-def _archive_limits():
-    """The archive limits from the settings, or the defaults outside Django (the child)."""
-    from om_pages.archives import ArchiveLimits, limits_from_settings
-
-    try:
-        return limits_from_settings()
-    except Exception:  # settings not configured: the sandbox child gets them passed in
-        return ArchiveLimits()
-
-
-def check_archive_limits(data: bytes, file_type: str, limits=None) -> None:
-    """Refuse a zip bomb before any parser opens it (issue 12 §3); raises ``ExtractionError``.
-
-    Reads only the archive's directory, so a bomb already stored (imported by
-    ``import_protokolle``, restored from a backup, uploaded before the upload check) costs
-    nothing here.
-    """
-    if file_type not in ARCHIVE_TYPES:
-        return
-    from om_pages.archives import ArchiveLimitExceeded, check_archive
-
-    try:
-        check_archive(io.BytesIO(data), limits or _archive_limits(), packed_size=len(data))
-    except ArchiveLimitExceeded as error:
-        raise ExtractionError(str(error)) from error
-
-
-def extract_bytes(data: bytes, filename: str, archive_limits=None) -> str:
-    """Parse ``data`` now, in this process, without the cache; raises ``ExtractionError``.
-
-    Archives are checked against the archive limits first. Only the sandbox child and
-    tests call this directly; everything else goes through ``extract_limited``.
-    """
-    extractor = extractor_for(filename)
-    if extractor is None:
-        raise ExtractionError(f"unbekannter Dateityp „{PurePath(filename).suffix or filename}“")
-    check_archive_limits(data, extractor.file_type, archive_limits)
-    parse_counter[extractor.file_type] += 1
-    try:
-        return clean_text(extractor.extract(data))
-    except ExtractionError:
-        raise
-    except RecursionError as error:  # deeply nested XML or PDF objects
-        raise ExtractionError("Datei zu tief verschachtelt") from error
 
 
 def extract_limited(data: bytes, filename: str) -> str:
@@ -226,14 +44,10 @@ def extract_limited(data: bytes, filename: str) -> str:
 
     Raises ``ExtractionError`` with a German reason naming the limit that was hit.
     """
-    from django.conf import settings
-
-    from search import sandbox
-
     extractor = extractor_for(filename)
     if extractor is None:
         raise ExtractionError(f"unbekannter Dateityp „{PurePath(filename).suffix or filename}“")
-    limits = _archive_limits()
+    limits = archive_limits()
     check_archive_limits(data, extractor.file_type, limits)  # cheap: no child for a bomb
     parse_counter[extractor.file_type] += 1
     try:
@@ -255,14 +69,10 @@ def _file_type(filename: str) -> str:
 
 def current_row(digest: str):
     """The ``ExtractedText`` row of a file version, or None."""
-    from search.models import ExtractedText
-
     return ExtractedText.objects.filter(sha256=digest).first()
 
 
 def is_current(row) -> bool:
-    from search.models import ExtractionStatus
-
     return (row is not None and row.status != ExtractionStatus.PENDING
             and row.extractor_version >= EXTRACTOR_VERSION)
 
@@ -274,8 +84,6 @@ def cached_extraction(data: bytes, filename: str):
     for a web request. A failure is logged (logger ``search.extraction``) and stored with
     status failed, ``ok=False`` and the German reason.
     """
-    from search.models import ExtractedText, ExtractionStatus
-
     digest = sha256(data)
     row = current_row(digest)
     if is_current(row):
@@ -358,14 +166,6 @@ def request_extraction(document, digest: str, row=None):
     task. A pending row older than ``OM_EXTRACTION_RETRY_SECONDS`` (a task lost with its
     worker) is queued again.
     """
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.utils import timezone
-
-    from search.models import ExtractedText, ExtractionStatus
-    from search.tasks import extract_document_text
-
     retry = timedelta(seconds=int(getattr(settings, "OM_EXTRACTION_RETRY_SECONDS", 900)))
     if row is not None and row.status == ExtractionStatus.PENDING and row.updated_at > timezone.now() - retry:
         return row
@@ -379,12 +179,12 @@ def request_extraction(document, digest: str, row=None):
     elif row.status == ExtractionStatus.PENDING:
         row.save(update_fields=["updated_at"])
     # A stale row keeps its old text until the task replaces it.
-    extract_document_text.enqueue(document.pk)
+    tasks.extract_document_text.enqueue(document.pk)
     return current_row(digest)  # the immediate backend (tests) has filled it in already
 
 
 def document_text(document) -> str:
-    """Text of a Wagtail document for the search index, from the cache only (issue 12 §3).
+    """Text of a Wagtail document for the search index, from the cache only.
 
     Never parses: a file version without a current ``ExtractedText`` row gets an extraction
     task queued (``search.tasks.extract_document_text``, run by the worker), which re-indexes
@@ -419,11 +219,10 @@ def attachment_states(page) -> list[tuple[object, object]]:
     """(document, ``ExtractedText`` row or None) for each attachment of ``page`` whose text
     would be indexed; for the editor's hint (search/wagtail_hooks.py). Reads, never parses.
     """
-    attached = getattr(page, "attached_documents", None)
-    if attached is None:
+    if not isinstance(page, AttachmentSearchMixin):
         return []
     states = []
-    for document in attached():
+    for document in page.attached_documents():
         if extractor_for(document.file.name or "") is None or is_protected(document):
             continue
         digest = document_digest(document)

@@ -17,7 +17,7 @@ class ExtractedText(models.Model):
     Re-indexing a page looks the text up here, so an unchanged file is never parsed twice.
     A failed extraction is stored too (``status`` failed, ``ok=False``, the German reason in
     ``error``), so a broken file is not re-parsed on every index run either, and the editor
-    is told why (issue 12 §3); a newer ``extractor_version`` makes old rows stale. A row
+    is told why; a newer ``extractor_version`` makes old rows stale. A row
     ``pending`` stands for a queued extraction task (the worker fills it in).
     """
 

@@ -1,4 +1,4 @@
-"""The user's query syntax, parsed into django-modelsearch query objects (issue #4).
+"""The user's query syntax, parsed into django-modelsearch query objects.
 
 Syntax (shown on the search page as "Suchtipps"):
 
@@ -242,3 +242,20 @@ def parse(raw: str | None) -> ParsedQuery:
     elif all(clause.negated for clause in parsed.clauses):
         parsed.error = MSG_ONLY_NEGATIVE
     return parsed
+
+
+def describe(parsed: ParsedQuery) -> list[str]:
+    """The parsed query in words, so users see how their syntax was read."""
+    parts = []
+    for clause in parsed.clauses:
+        names = []
+        for atom in clause.atoms:
+            if isinstance(atom, PhraseTerm):
+                names.append(f"die Phrase „{' '.join(atom.phrase_words)}“")
+            elif isinstance(atom, Prefix):
+                names.append(f"Wörter, die mit „{atom.stem}“ beginnen")
+            elif isinstance(atom, Term):
+                names.append(f"„{atom.word}“")
+        text = " oder ".join(names)
+        parts.append(f"ohne {text}" if clause.negated else text)
+    return parts

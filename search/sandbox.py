@@ -1,4 +1,4 @@
-"""Text extraction in a child process under CPU-time and memory limits (issue 12 §3).
+"""Text extraction in a child process under CPU-time and memory limits.
 
 Why a child process and not limits on the worker itself: the limits must end a runaway
 parser, and ending it must leave someone alive to write down what happened. With
@@ -30,6 +30,9 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+
+from om_pages import archives
+from search import parsing
 
 #: Defaults of the settings OM_EXTRACTION_MAX_CPU_SECONDS and OM_EXTRACTION_MAX_MEMORY_BYTES.
 DEFAULT_CPU_SECONDS = 30
@@ -133,17 +136,13 @@ def _child(cpu_seconds: int, memory_bytes: int) -> int:
     try:
         data = sys.stdin.buffer.read()
         filename = os.environ.get(_FILENAME_ENV, "")
-        from search.extraction import ExtractionError, extract_bytes
-
         limits = None
         if os.environ.get("OM_ARCHIVE_LIMITS"):
-            from om_pages.archives import ArchiveLimits
-
             members, unpacked, ratio = json.loads(os.environ["OM_ARCHIVE_LIMITS"])
-            limits = ArchiveLimits(int(members), int(unpacked), float(ratio))
+            limits = archives.ArchiveLimits(int(members), int(unpacked), float(ratio))
         try:
-            answer = {"ok": True, "text": extract_bytes(data, filename, archive_limits=limits)}
-        except ExtractionError as error:
+            answer = {"ok": True, "text": parsing.extract_bytes(data, filename, archive_limits=limits)}
+        except parsing.ExtractionError as error:
             if _peak_address_space() >= near_limit:
                 return EXIT_MEMORY
             answer = {"ok": False, "error": str(error)[:500]}

@@ -1,4 +1,4 @@
-"""The extraction task: attachment text is read by the worker, never in a web request (issue 12 §3).
+"""The extraction task: attachment text is read by the worker, never in a web request.
 
 ``extract_document_text`` runs on the task backend ``OM_EXTRACTION_TASK_BACKEND`` (alias
 ``extraction`` in ``settings.TASKS``): the database backend of ``django-tasks-db`` in
@@ -18,6 +18,11 @@ import logging
 
 from django.conf import settings
 from django_tasks import task
+from wagtail.documents import get_document_model
+from wagtail.search import index
+
+from search import extraction
+from search.signals import pages_using_document
 
 logger = logging.getLogger("search.extraction")
 
@@ -27,11 +32,6 @@ EXTRACTION_BACKEND = getattr(settings, "OM_EXTRACTION_TASK_BACKEND", "extraction
 @task(backend=EXTRACTION_BACKEND)
 def extract_document_text(document_id: int) -> dict:
     """Extract, store and re-index; returns the outcome for the task's result row."""
-    from wagtail.documents import get_document_model
-
-    from search import extraction
-    from search.signals import pages_using_document
-
     document = get_document_model().objects.filter(pk=document_id).first()
     if document is None:
         return {"status": "gone"}
@@ -45,8 +45,6 @@ def extract_document_text(document_id: int) -> dict:
     del data
     reindexed = 0
     if row.ok:
-        from wagtail.search import index
-
         for page in pages_using_document(document):
             index.insert_or_update_object(page)
             reindexed += 1

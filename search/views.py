@@ -1,4 +1,4 @@
-"""Public search page ``/suche/`` and its JSON twin ``/api/suche/`` (issue #4).
+"""Public search page ``/suche/`` and its JSON twin ``/api/suche/``.
 
 Both read the same parameters, run ``search.service.run`` and differ only in the answer:
 the page explains problems in German and still renders; the API answers 400 with a German
@@ -121,7 +121,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def prefix_hint(parsed) -> str:
     """The user's own query with a star on its last plain word ("Lärm" → "Lärm*"), for the
-    no-hit hint (issue 15); empty when there is no such word."""
+    no-hit hint; empty when there is no such word."""
     words = parsed.normalized().split()
     if not words or not words[-1].isalnum() or len(words[-1]) < MIN_PREFIX_LENGTH:
         return ""

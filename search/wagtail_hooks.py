@@ -1,4 +1,4 @@
-"""The editor sees whether the text of a page's attachments is searchable (issue 12 §3, R19:
+"""The editor sees whether the text of a page's attachments is searchable (R19:
 the groups maintain their pages and minutes themselves, so they must learn what is not found).
 
 Attachment text is extracted in the background (search/tasks.py). When an extraction

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def mark_old_failures(apps, schema_editor):
-    """Rows stored with ok=False before this migration are failed extractions (issue 12 §3)."""
+    """Rows stored with ok=False before this migration are failed extractions."""
     ExtractedText = apps.get_model("om_search", "ExtractedText")
     ExtractedText.objects.filter(ok=False).update(status="failed")
 

@@ -39,8 +39,8 @@ from wagtail.test.utils.form_data import querydict_from_html
 from om_pages.models import ProtokollPage
 from om_pages.uploads import validate_document_file
 from search import extraction
-from search.extraction import ExtractionError, extract_bytes
 from search.models import ExtractedText, ExtractionStatus
+from search.parsing import ExtractionError, extract_bytes
 from tests.sample_files import docx_bytes, office_bomb
 from tests.search import files
 from tests.search.conftest import add_protokoll, attach

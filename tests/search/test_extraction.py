@@ -9,8 +9,9 @@ from wagtail.models import Page
 
 from om_pages.models import ProtokollPage
 from search import extraction
-from search.extraction import ExtractionError, cached_text, extract_bytes
+from search.extraction import cached_text
 from search.models import ExtractedText
+from search.parsing import ExtractionError, extract_bytes
 from tests.search import files
 from tests.search.conftest import add_protokoll, attach
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction
 
 from om_pages.models import ProtokollPage
-from search import highlight
+from search import snippets
 from tests.search import files
 from tests.search.conftest import add_protokoll, attach
 from tests.search.strategies import QUERIES
@@ -236,9 +236,9 @@ def test_backend_highlight_output_is_checked():
         def highlight(self, text, query):
             return "<script>x</script>"
 
-    assert highlight.backend_marked(Escaping(), "Lärm und <b>", ["Lärm"]) == "<mark>Lärm</mark> und &lt;b&gt;"
-    assert highlight.backend_marked(Raw(), "Lärm", ["Lärm"]) is None
-    assert highlight.snippet([highlight.TextPart("seite", "<b>Lärm</b>")], ["Lärm"], Raw())[0] == (
+    assert snippets.backend_marked(Escaping(), "Lärm und <b>", ["Lärm"]) == "<mark>Lärm</mark> und &lt;b&gt;"
+    assert snippets.backend_marked(Raw(), "Lärm", ["Lärm"]) is None
+    assert snippets.snippet([snippets.TextPart("seite", "<b>Lärm</b>")], ["Lärm"], Raw())[0] == (
         "&lt;b&gt;<mark>Lärm</mark>&lt;/b&gt;")
 
 

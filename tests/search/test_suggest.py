@@ -11,6 +11,7 @@ from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from om_pages.models import ProtokollPage
 from search.backends import whoosh as whoosh_backend
 from search.backends.analysis import german_analyzer, unstemmed_analyzer
+from search.backends.whoosh import storage as whoosh_storage
 from tests.search.conftest import add_protokoll as add_published
 from tests.search.tree import add_protokoll
 
@@ -87,7 +88,7 @@ def test_words_of_drafts_are_not_proposed_until_published(backend, fachgruppe):
 def test_an_index_from_before_the_written_forms_is_upgraded(settings, whoosh_dir, fachgruppe):
     """An index built by the previous release (no ``spellforms`` field) keeps working: the
     next write adds the field; ``update_index`` fills it for every page (docs/search.md)."""
-    whoosh_backend._indexes.clear()
+    whoosh_storage._indexes.clear()
     whoosh_dir.mkdir(parents=True, exist_ok=True)
     old = Schema(key=ID(unique=True, stored=True), pk=ID(stored=True, sortable=True), root=ID,
                  ct=KEYWORD, spell=TEXT(analyzer=unstemmed_analyzer(), phrase=False))
@@ -107,7 +108,7 @@ def test_an_index_from_before_the_written_forms_is_upgraded(settings, whoosh_dir
         assert [p.pk for p in ProtokollPage.objects.search("Lärmschutz")] == [page.pk]
         assert backend.suggest("Lärmschuz") == "Lärmschutz"
     finally:
-        whoosh_backend._indexes.clear()
+        whoosh_storage._indexes.clear()
 
 
 # --- the search page: only words the public may see --------------------------------------

@@ -1,0 +1,154 @@
+"""modelsearch query objects compiled to Whoosh queries over the index's field paths."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from modelsearch.backends.base import BaseSearchQueryCompiler
+from modelsearch.index import AutocompleteField, RelatedFields, SearchField, get_indexed_models
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from whoosh import query as wq
+
+from search.backends.analysis import german_analyzer, unstemmed_analyzer
+from search.backends.whoosh.schema import AUTOCOMPLETE_PREFIX, SEARCH_PREFIX
+
+BACKEND_NAME = "Whoosh-Suchbackend (search.backends.whoosh)"
+
+#: Stems at least this long also match longer words starting with them (compounds:
+#: "gefahrd" finds "gefahrdungsbeurteil", "larm" finds "larmschutz"); such hits score below
+#: exact ones. Four letters, so that "Lärm" finds "Lärmschutz".
+MIN_PREFIX_LENGTH = 4
+PREFIX_BOOST = 0.3
+
+
+@cache
+def _field_paths(model, kind) -> tuple[str, ...]:
+    """Index field names of ``kind`` (SearchField/AutocompleteField) of the model and its subclasses."""
+    prefix = SEARCH_PREFIX if kind is SearchField else AUTOCOMPLETE_PREFIX
+    paths: list[str] = []
+
+    def walk(fields, path_prefix):
+        for field in fields:
+            if isinstance(field, kind):
+                name = prefix + path_prefix + field.field_name
+                if name not in paths:
+                    paths.append(name)
+            elif isinstance(field, RelatedFields):
+                walk(field.fields, f"{path_prefix}{field.field_name}__")
+
+    for indexed in [model] + [m for m in get_indexed_models() if m is not model and issubclass(m, model)]:
+        walk(indexed.get_search_fields(), "")
+    return tuple(paths)
+
+
+def _boost_leaves(q: wq.Query, factor: float) -> wq.Query:
+    """Multiply the boost of every leaf (Whoosh applies boosts at the leaves)."""
+    if factor == 1:
+        return q
+    if q.is_leaf():
+        if hasattr(q, "boost"):
+            q.boost *= factor
+    else:
+        for child in q.children():
+            _boost_leaves(child, factor)
+    return q
+
+
+class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
+    DEFAULT_OPERATOR = "and"
+    HANDLES_ORDER_BY_EXPRESSIONS = True  # ordering is done by the database
+    field_kind = SearchField
+    analyzer = staticmethod(german_analyzer())
+    last_term_is_prefix = False
+
+    def field_names(self) -> tuple[str, ...]:
+        prefix = SEARCH_PREFIX if self.field_kind is SearchField else AUTOCOMPLETE_PREFIX
+        if self.fields is not None:
+            return tuple(prefix + name for name in self.fields)
+        return _field_paths(self.queryset.model, self.field_kind)
+
+    @property
+    def is_match_all(self) -> bool:
+        return isinstance(self.query, MatchAll)
+
+    def tokens(self, text: str) -> list[str]:
+        seen: dict[str, None] = {}
+        for token in self.analyzer(text):
+            seen.setdefault(token.text, None)
+        return list(seen)
+
+    def whoosh_query(self) -> wq.Query:
+        return self._compile(self.query)
+
+    def _term(self, text: str, prefix: bool = False) -> wq.Query:
+        names = self.field_names()
+        if prefix:
+            return wq.Or([wq.Prefix(name, text) for name in names])
+        clauses: list[wq.Query] = [wq.Term(name, text) for name in names]
+        if len(text) >= MIN_PREFIX_LENGTH and self.field_kind is SearchField:
+            clauses += [wq.Prefix(name, text, boost=PREFIX_BOOST) for name in names]
+        return wq.Or(clauses)
+
+    @staticmethod
+    def _combine(clauses: list[wq.Query], operator: str) -> wq.Query:
+        """And/Or with MATCH_ALL (``Every``) and MATCH_NONE (``NullQuery``) resolved here:
+        Whoosh 2.7's ``normalize()`` turns ``And([q, Every()])`` into ``Every()`` and drops
+        ``NullQuery`` from ``And``."""
+        if operator == "and":
+            if not clauses or any(c is wq.NullQuery for c in clauses):
+                return wq.NullQuery
+            clauses = [c for c in clauses if not isinstance(c, wq.Every)] or [wq.Every()]
+            return clauses[0] if len(clauses) == 1 else wq.And(clauses)
+        clauses = [c for c in clauses if c is not wq.NullQuery]
+        if not clauses:
+            return wq.NullQuery
+        return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+    def _compile(self, query) -> wq.Query:
+        if isinstance(query, MatchAll):
+            return wq.Every()
+        if isinstance(query, Not):
+            inner = self._compile(query.subquery)
+            if inner is wq.NullQuery:
+                return wq.Every()
+            if isinstance(inner, wq.Every):
+                return wq.NullQuery
+            return wq.AndNot(wq.Every(), inner)
+        if isinstance(query, And):
+            return self._combine([self._compile(q) for q in query.subqueries], "and")
+        if isinstance(query, Or):
+            return self._combine([self._compile(q) for q in query.subqueries], "or")
+        if isinstance(query, Boost):
+            return _boost_leaves(self._compile(query.subquery), float(query.boost))
+        if isinstance(query, PlainText):
+            tokens = self.tokens(query.query_string)
+            clauses = [
+                self._term(tok, prefix=self.last_term_is_prefix and i == len(tokens) - 1)
+                for i, tok in enumerate(tokens)
+            ]
+            return _boost_leaves(self._combine(clauses, query.operator), float(query.boost or 1))
+        if isinstance(query, Phrase):
+            tokens = self.tokens(query.query_string)
+            if len(tokens) < 2:
+                return self._combine([self._term(t) for t in tokens], "and")
+            return wq.Or([wq.Phrase(name, tokens) for name in self.field_names()])
+        if isinstance(query, Fuzzy):
+            clauses = [
+                wq.Or([
+                    wq.FuzzyTerm(name, tok, maxdist=1 if len(tok) <= 5 else 2, prefixlength=1)
+                    for name in self.field_names()
+                ])
+                for tok in self.tokens(query.query_string)
+            ]
+            return self._combine(clauses, query.operator)
+        raise NotImplementedError(
+            f"`{query.__class__.__name__}` is not supported by the {BACKEND_NAME}."
+        )
+
+
+class WhooshAutocompleteQueryCompiler(WhooshSearchQueryCompiler):
+    field_kind = AutocompleteField
+    analyzer = staticmethod(unstemmed_analyzer())
+    last_term_is_prefix = True
+
+

@@ -1,0 +1,116 @@
+"""Process-wide storage: one FileIndex per directory, one searcher per thread, the hit cache."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.util.filelock import try_for
+
+from search.backends.whoosh.schema import build_schema
+from search.backends.writer import DEFAULT_LOCK_TIMEOUT
+
+#: Recent (query, model) -> hits per process and index generation (see ``HitCache``).
+HIT_CACHE_SIZE = 64
+
+_indexes: dict[str, whoosh_index.FileIndex] = {}
+_indexes_lock = threading.Lock()
+_searchers = threading.local()
+
+
+def open_index(path: Path) -> whoosh_index.FileIndex:
+    """Open the index at ``path``, creating it (under the write lock) on first use."""
+    key = str(path)
+    with _indexes_lock:
+        ix = _indexes.get(key)
+        if ix is not None and path.is_dir():
+            return ix
+        path.mkdir(parents=True, exist_ok=True)
+        if not whoosh_index.exists_in(key):
+            # Two processes may start on an empty directory at once: create under the lock.
+            lock = FileStorage(key).lock("MAIN_WRITELOCK")
+            if not try_for(lock.acquire, timeout=DEFAULT_LOCK_TIMEOUT, delay=0.05):
+                raise RuntimeError(f"Der Suchindex in {key} konnte nicht angelegt werden (gesperrt).")
+            try:
+                if not whoosh_index.exists_in(key):
+                    whoosh_index.create_in(key, build_schema())
+            finally:
+                lock.release()
+        ix = whoosh_index.open_dir(key)
+        _indexes[key] = ix
+        return ix
+
+
+def current_searcher(ix: whoosh_index.FileIndex):
+    """This thread's searcher for ``ix``, refreshed if a writer committed since."""
+    cache_ = getattr(_searchers, "by_path", None)
+    if cache_ is None:
+        cache_ = _searchers.by_path = {}
+    key = ix.storage.folder
+    searcher = cache_.get(key)
+    if searcher is None or not searcher.up_to_date():
+        # A fresh searcher rather than ``refresh()``: Whoosh 2.7's refresh fails when the
+        # previous reader had no segments (an empty index).
+        if searcher is not None:
+            searcher.close()
+        searcher = ix.searcher()
+    cache_[key] = searcher
+    return searcher
+
+
+class HitCache:
+    """Recent Whoosh hit lists of this process, valid for one index generation only.
+
+    Scoring every match of a broad word ("Sitzung" is in every Protokoll) costs Whoosh
+    a few hundred milliseconds at 10,000 pages, and popular words are asked again and
+    again. A committed write starts a new generation, which empties the cache, so a hit
+    list is never older than the index. Visibility is not cached: the database checks
+    every hit on every request (``search.backends.whoosh``, step 2).
+    """
+
+    def __init__(self, size: int = HIT_CACHE_SIZE):
+        self.size = size
+        self._lock = threading.Lock()
+        self._generation: tuple | None = None
+        self._entries: OrderedDict[tuple, list] = OrderedDict()
+
+    def get(self, generation: tuple, key: tuple) -> list | None:
+        with self._lock:
+            if generation != self._generation:
+                return None
+            hits = self._entries.get(key)
+            if hits is not None:
+                self._entries.move_to_end(key)
+            return hits
+
+    def put(self, generation: tuple, key: tuple, hits: list) -> None:
+        with self._lock:
+            if generation != self._generation:
+                self._generation = generation
+                self._entries.clear()
+            self._entries[key] = hits
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation = None
+            self._entries.clear()
+
+
+hit_cache = HitCache()
+
+
+def index_version(reader) -> tuple:
+    """What a reader sees: its generation and the ids of its segments.
+
+    Segment ids are random, so an index deleted and created again at the same path (whose
+    generations start again at 0) still gets a version of its own.
+    """
+    segments = tuple(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()
+                     if leaf.segment() is not None)
+    return reader.generation(), segments
+
