@@ -7,7 +7,7 @@ serve``); the immediate backend in the tests. Several web hosts share one queue 
 database; any worker may take a task.
 
 The task reads the document's file, extracts its text in the limited child process
-(``search.extraction.cached_extraction``), stores it (or the German reason of the failure)
+(``search.text_cache.cached_extraction``), stores it (or the German reason of the failure)
 in ``ExtractedText`` under the file's SHA-256, then re-indexes the pages that use the
 document, so their attachment text becomes searchable.
 """
@@ -21,7 +21,8 @@ from django_tasks import task
 from wagtail.documents import get_document_model
 from wagtail.search import index
 
-from search import extraction
+from search import text_cache
+from search.parsing import extractor_for
 from search.signals import pages_using_document
 
 logger = logging.getLogger("search.extraction")
@@ -36,12 +37,12 @@ def extract_document_text(document_id: int) -> dict:
     if document is None:
         return {"status": "gone"}
     name = document.file.name or ""
-    if extraction.extractor_for(name) is None or extraction.is_protected(document):
+    if extractor_for(name) is None or text_cache.is_protected(document):
         return {"status": "skipped"}
-    data = extraction.read_document(document)
+    data = text_cache.read_document(document)
     if data is None:
         return {"status": "missing"}
-    row = extraction.cached_extraction(data, name)
+    row = text_cache.cached_extraction(data, name)
     del data
     reindexed = 0
     if row.ok:
