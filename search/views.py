@@ -98,6 +98,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if parsed.ok:
         outcome = service.run(parsed, filters, Site.find_for_request(request))
         results = service.page_of(outcome.rows, request.GET.get("page"))
+        hint = prefix_hint(parsed)
         context.update(
             outcome=outcome,
             results=results,
@@ -106,9 +107,8 @@ def search(request: HttpRequest) -> HttpResponse:
             facet_links=_facet_links(request.GET, outcome.facets),
             suggestion_url=(_query_string(request.GET, q=outcome.suggestion, page=None)
                             if outcome.suggestion else ""),
-            prefix_hint=prefix_hint(parsed),
-            prefix_hint_url=(_query_string(request.GET, q=prefix_hint(parsed), page=None)
-                             if prefix_hint(parsed) else ""),
+            prefix_hint=hint,
+            prefix_hint_url=_query_string(request.GET, q=hint, page=None) if hint else "",
             previous_url=(_query_string(request.GET, page=results.previous_page_number())
                           if results.has_previous() else ""),
             next_url=(_query_string(request.GET, page=results.next_page_number())

@@ -12,7 +12,7 @@ from wagtail.admin.widgets import Button
 
 from om_pages.models import FachgruppePage
 from workflow import compliance_views as views
-from workflow.permissions import is_fachgruppe_member
+from workflow.querysets import own_fachgruppen
 
 app_name = "workflow_compliance"
 urlpatterns = [
@@ -62,8 +62,7 @@ def own_groups(user):
     """The Fachgruppen the user belongs to (R19: the group maintains its own pages)."""
     if not user.is_authenticated or user.is_superuser or views.can_view_compliance_report(user):
         return []
-    return [group for group in FachgruppePage.objects.order_by("title")
-            if is_fachgruppe_member(user, group)]
+    return list(own_fachgruppen(user).order_by("title"))
 
 
 class OwnGroupsPanel(Component):

@@ -93,14 +93,19 @@ class VorgangQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser or bodies:
             return self
-        own = FachgruppePage.objects.filter(
-            Q(zugang__group__in=user.groups.all()) | Q(koordination__user=user)
-            | Q(moderation__user=user))
         condition = Q(pk__in=[])
-        for group in own.distinct().only("path", "depth"):
+        for group in own_fachgruppen(user).only("path", "depth"):
             condition |= Q(page_id=group.pk)
             condition |= Q(page__path__startswith=group.path, page__depth=group.depth + 1)
         return self.filter(condition)
+
+
+def own_fachgruppen(user) -> models.QuerySet:
+    """R19: the Fachgruppen the user belongs to, in one query: members of the group's Wagtail
+    group, and its contact persons (R5), as ``permissions.is_fachgruppe_member`` decides for one."""
+    return FachgruppePage.objects.filter(
+        Q(zugang__group__in=user.groups.all()) | Q(koordination__user=user)
+        | Q(moderation__user=user)).distinct()
 
 
 class EintragQuerySet(models.QuerySet):
