@@ -14,12 +14,14 @@ class WorkflowConfig(AppConfig):
         The imports sit here, as Django requires for modules that import models: ``apps.py``
         is imported before the models are loaded.
         """
-        from django.db.models.signals import pre_delete, pre_save
+        from django.db.models.signals import post_save, pre_delete, pre_save
         from django_fsm.signals import post_transition
         from wagtail.models import Page, Revision
+        from wagtail.signals import page_published
 
+        from om_pages.models import ProtokollPage
         from om_pages.signals import demo_content_loaded
-        from workflow import demo, freeze, page_forms, publishing, records
+        from workflow import demo, freeze, page_forms, protokoll_sitzung, publishing, records
 
         # After every step (like DCWorkflow's subscribers): the record first, then R19 access.
         post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
@@ -31,6 +33,11 @@ class WorkflowConfig(AppConfig):
         pre_save.connect(freeze.guard_frozen_revision, sender=Revision, dispatch_uid="workflow.freeze")
         pre_delete.connect(freeze.guard_frozen_revision_delete, sender=Revision,
                            dispatch_uid="workflow.freeze.delete")
+        # Every Protokoll belongs to a Sitzung; publishing it closes the Sitzung (R24).
+        post_save.connect(protokoll_sitzung.attach_sitzung, sender=ProtokollPage,
+                          dispatch_uid="workflow.protokoll_sitzung")
+        page_published.connect(protokoll_sitzung.close_sitzung, sender=ProtokollPage,
+                               dispatch_uid="workflow.protokoll_sitzung.close")
         publishing.register_permission_testers()  # R10, R11: only the decided revision goes live
         page_forms.register_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

@@ -8,6 +8,7 @@ found by name; a page that already has a Vorgang is left alone. Every step goes 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -18,17 +19,29 @@ from om_pages.models import (
     FachgruppeMember,
     FachgruppenIndexPage,
     FachgruppePage,
-    GremiumPage,
     Organisation,
     Person,
     ProduktKind,
     ProduktPage,
-    ProtokollPage,
     VeranstaltungKind,
     VeranstaltungPage,
 )
-from workflow.models import CHECKLIST, FachgruppeZugang, Vorgang
-from workflow.permissions import APPLICANTS_GROUP_NAME, BODY_GROUP_NAMES, Gremium
+from workflow.agenda import propose_agenda, vorgang_title
+from workflow.models import (
+    CHECKLIST,
+    FachgruppeZugang,
+    Sitzung,
+    SitzungState,
+    Tagesordnungspunkt,
+    TopKind,
+    Vorgang,
+)
+from workflow.permissions import (
+    APPLICANTS_GROUP_NAME,
+    BODY_GROUP_NAMES,
+    SCHRIFTFUEHRUNG_GROUP_NAMES,
+    Gremium,
+)
 from workflow.services import current_vorgang, perform_transition
 from workflow.steps import step_of
 
@@ -40,6 +53,13 @@ BODY_USERS = {
     "agtransfer": ("Arne", "Transfer", Gremium.AG_TRANSFER),
     "plenum": ("Paula", "Plenum", Gremium.PLENUM),
     "redaktion": ("Rita", "Redaktion", Gremium.REDAKTION),
+}
+#: Who attends the demo Sitzungen of each body (one person per line in the Sitzung).
+DEMO_ATTENDEES = {
+    Gremium.LEITUNGSKREIS: ["Lena Leitung (Vorsitz)", "Dr. Karl Berger", "Sabine Roth"],
+    Gremium.AG_TRANSFER: ["Arne Transfer (Schriftführung)", "Dr. Karl Berger", "Miriam Yilmaz",
+                          "Jonas Keller"],
+    Gremium.PLENUM: ["Paula Plenum (Schriftführung)", "Vertretungen von 27 Partnerorganisationen"],
 }
 #: Fachgruppe slug → editor username (linked to the group's Koordination, R5)
 GROUP_EDITORS = {
@@ -116,7 +136,10 @@ def ensure_body_users(home) -> dict[str, object]:
         group, _ = Group.objects.get_or_create(name=BODY_GROUP_NAMES[body])
         group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
                                                      codename="access_admin"))
-        users[body] = ensure_user(username, first, last, [group])
+        groups = [group]
+        if body in SCHRIFTFUEHRUNG_GROUP_NAMES:  # the demo member also keeps the body's minutes
+            groups.append(Group.objects.get_or_create(name=SCHRIFTFUEHRUNG_GROUP_NAMES[body])[0])
+        users[body] = ensure_user(username, first, last, groups)
     # The Redaktion edits and publishes the homepage's other pages (not Produkte/Veranstaltungen:
     # those only through the decided revision, workflow.publishing).
     redaktion = Group.objects.get(name=BODY_GROUP_NAMES[Gremium.REDAKTION])
@@ -127,17 +150,11 @@ def ensure_body_users(home) -> dict[str, object]:
     return users
 
 
-def protokoll_of(kind: str) -> ProtokollPage:
-    gremium = GremiumPage.objects.get(kind=kind)
-    return ProtokollPage.objects.child_of(gremium).order_by("-date").first()
-
-
 def decision_for(vorgang, name: str) -> dict:
-    """Complete demo decision data for a step (Protokoll, votes, checklist, reasons)."""
+    """Complete demo decision data for a step (votes, checklist, reasons; the TOP comes from
+    the round's Sitzung)."""
     step = step_of(type(vorgang).transition_meta(name))
     data: dict = {"comment": ""}
-    if step.protokoll:
-        data["protokoll"] = protokoll_of(step.protokoll)
     if step.votes:
         data["votes"] = (24, 2, 3) if step.approves else (4, 19, 2)
     if step.checklist:
@@ -156,11 +173,73 @@ def decision_for(vorgang, name: str) -> dict:
     return data
 
 
-def run_path(vorgang, path: list[str], actors: dict[str, object], group_user) -> None:
-    for name in path:
-        actor = step_of(type(vorgang).transition_meta(name)).actor
-        user = group_user if actor == Gremium.FACHGRUPPE else actors[actor]
-        perform_transition(vorgang, name, user, notify=False, **decision_for(vorgang, name))
+@dataclass
+class DemoPath:
+    """A Vorgang and the steps still to take on it; ``group_user`` acts for the Fachgruppe."""
+
+    vorgang: Vorgang
+    steps: list[str]
+    group_user: object
+
+
+def hold_sitzung(body: str, actors: dict[str, object]) -> Sitzung:
+    """A Sitzung of ``body`` held now, its agenda proposed from what awaits the body."""
+    sitzung = Sitzung.objects.create(
+        gremium=body, starts_at=timezone.now(), state=SitzungState.GEHALTEN,
+        location="Geschäftsstelle der Offensive Mittelstand, Heidelberg",
+        attendees="\n".join(DEMO_ATTENDEES[body]))
+    propose_agenda(sitzung)
+    return sitzung
+
+
+def add_top(sitzung: Sitzung, vorgang: Vorgang) -> Tagesordnungspunkt:
+    """A TOP the Schriftführung adds by hand (a dissolution awaits no body, R21)."""
+    return Tagesordnungspunkt.objects.create(
+        sitzung=sitzung, sort_order=sitzung.tops.count(), kind=TopKind.VORGANG, vorgang=vorgang,
+        title=vorgang_title(vorgang))
+
+
+def run_paths(paths: list[DemoPath], actors: dict[str, object]) -> None:
+    """Take every path's steps in rounds, as the bodies would: each path goes as far as it can
+    without a body's decision; then each body that has decisions to take holds a Sitzung whose
+    proposed agenda lists the waiting Vorgänge, and decides them under their TOPs."""
+    pending = [path for path in paths if path.steps]
+    while pending:
+        waiting: dict[str, list[DemoPath]] = {}
+        for path in pending:
+            while path.steps:
+                name = path.steps[0]
+                step = step_of(type(path.vorgang).transition_meta(name))
+                if step.protokoll:
+                    waiting.setdefault(step.protokoll, []).append(path)
+                    break
+                user = path.group_user if step.actor == Gremium.FACHGRUPPE else actors[step.actor]
+                perform_transition(path.vorgang, name, user, notify=False,
+                                   **decision_for(path.vorgang, name))
+                path.steps.pop(0)
+        for body, deciding in waiting.items():
+            sitzung = hold_sitzung(body, actors)
+            tops = {top.vorgang_id: top for top in sitzung.tops.exclude(vorgang=None)}
+            for path in deciding:
+                name = path.steps.pop(0)
+                top = tops.get(path.vorgang.pk) or add_top(sitzung, path.vorgang)
+                perform_transition(path.vorgang, name, actors[body], notify=False, top=top,
+                                   **decision_for(path.vorgang, name))
+        pending = [path for path in pending if path.steps]
+
+
+def ensure_upcoming_sitzungen(actors: dict[str, object]) -> None:
+    """One planned Sitzung per body in three weeks, its agenda proposed from what still waits."""
+    start = (timezone.localtime() + datetime.timedelta(days=21)).replace(
+        hour=10, minute=0, second=0, microsecond=0)
+    for body in DEMO_ATTENDEES:
+        if Sitzung.objects.of_body(body).upcoming().exists():
+            continue
+        sitzung = Sitzung.objects.create(
+            gremium=body, starts_at=start, ends_at=start + datetime.timedelta(hours=3),
+            meeting_kind="video", online_url="https://konferenz.example.org/om",
+            public_agenda_titles=body == Gremium.PLENUM)
+        propose_agenda(sitzung)
 
 
 def ensure_editor(fachgruppe: FachgruppePage, username: str):
@@ -178,7 +257,7 @@ def join_group(user, fachgruppe) -> None:
         user.groups.add(zugang.group)
 
 
-def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> None:
+def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> list[DemoPath]:
     organisations = [Organisation.objects.get(name=name) for name in APPLICANT_MEMBERS]
     lange, _ = Person.objects.get_or_create(
         first_name="Petra", last_name="Lange",
@@ -200,6 +279,7 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> None:
     paths["aberkannt"] = paths["aberkennung_vorgeschlagen"] + ["plenum_aberkennen"]
     paths["aufgeloest"] = paths["anerkannt"] + ["aufloesung_bekanntgeben"]
     admin = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    demo_paths = []
     for slug, title, topic, state in APPLICANTS:
         if FachgruppePage.objects.child_of(index).filter(slug=slug).exists():
             continue
@@ -220,17 +300,20 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> None:
             editor.groups.add(Group.objects.get_or_create(name=APPLICANTS_GROUP_NAME)[0])
         vorgang = current_vorgang(page)
         vorgang.save()
-        run_path(vorgang, paths[state], actors, editor)
+        demo_paths.append(DemoPath(vorgang, list(paths[state]), editor))
+    return demo_paths
 
 
-def ensure_recognised(fachgruppe: FachgruppePage, actors: dict) -> object:
-    editor = ensure_editor(fachgruppe, GROUP_EDITORS[fachgruppe.slug])
-    if not Vorgang.objects.filter(page=fachgruppe).exists():
-        vorgang = current_vorgang(fachgruppe)
-        run_path(vorgang, ["beantragen", "lk_weiterleiten", "ag_vorschlagen", "plenum_anerkennen"],
-                 actors, editor)
-    join_group(editor, fachgruppe)
-    return editor
+def recognition_paths(fachgruppen, actors: dict) -> list[DemoPath]:
+    """The full recognition (R1) of each demo group that has no Vorgang yet."""
+    paths = []
+    for fachgruppe in fachgruppen:
+        editor = ensure_editor(fachgruppe, GROUP_EDITORS[fachgruppe.slug])
+        if not Vorgang.objects.filter(page=fachgruppe).exists():
+            paths.append(DemoPath(current_vorgang(fachgruppe), ["beantragen", "lk_weiterleiten",
+                                                               "ag_vorschlagen", "plenum_anerkennen"],
+                                  editor))
+    return paths
 
 
 def ensure_extra_pages() -> None:
@@ -257,10 +340,13 @@ def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=N
     log("Freigabeverfahren …")
     actors = ensure_body_users(home)
     index = FachgruppenIndexPage.objects.child_of(home).first()
+    recognised = list(FachgruppePage.objects.child_of(index).live().filter(slug__in=GROUP_EDITORS))
+    run_paths(recognition_paths(recognised, actors), actors)
     editors = {}
-    for fachgruppe in FachgruppePage.objects.child_of(index).live().filter(slug__in=GROUP_EDITORS):
-        editors[fachgruppe.pk] = ensure_recognised(fachgruppe, actors)
-    ensure_applicants(index, actors)
+    for fachgruppe in recognised:
+        editors[fachgruppe.pk] = ensure_editor(fachgruppe, GROUP_EDITORS[fachgruppe.slug])
+        join_group(editors[fachgruppe.pk], fachgruppe)
+    demo_paths = ensure_applicants(index, actors)
     ensure_extra_pages()
     for model, paths in ((ProduktPage, PRODUKT_PATHS), (VeranstaltungPage, VERANSTALTUNG_PATHS)):
         for title, path in paths.items():
@@ -269,7 +355,9 @@ def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=N
                 continue
             vorgang = current_vorgang(page)
             vorgang.save()
-            run_path(vorgang, path, actors, editors[page.get_parent().pk])
+            demo_paths.append(DemoPath(vorgang, list(path), editors[page.get_parent().pk]))
+    run_paths(demo_paths, actors)
+    ensure_upcoming_sitzungen(actors)
     # A later edit of a published Produkt: the live page stays as decided (revision pinning).
     produkt = ProduktPage.objects.filter(title="Checkliste psychische Belastung").first()
     if produkt is not None and produkt.live and not produkt.has_unpublished_changes:

@@ -1,28 +1,27 @@
-"""The transition form: what the record of a decision needs (comment, Protokoll, votes, checklist)."""
+"""The transition form: what the record of a decision needs (comment, TOP, votes, checklist)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
 
-from om_pages.models import GremiumPage, ProtokollPage
 from workflow.choices import CHECKLIST
 from workflow.services import decision_problems
+from workflow.sitzung import Tagesordnungspunkt
 from workflow.steps import Decision, Step
 
 
-class ProtokollChoiceField(forms.ModelChoiceField):
-    """A Protokoll by id; an id beyond the database's integers is an invalid choice, not a 500.
-
-    Django guards integer lookups against overflow only on plain integer fields; a page type's
-    pk is its ``page_ptr`` link, so SQLite raises OverflowError for ids beyond 64 bits.
-    """
+class TopChoiceField(forms.ModelChoiceField):
+    """A TOP by id; an id beyond the database's integers is an invalid choice, not a 500."""
 
     def to_python(self, value):
         try:
             return super().to_python(value)
         except OverflowError:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+    def label_from_instance(self, top: Tagesordnungspunkt) -> str:
+        return f"{top.sitzung}, TOP {top.number}: {top.title} ({top.sitzung.get_state_display()})"
 
 
 class TransitionForm(forms.Form):
@@ -31,21 +30,27 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label="Kommentar / Begründung", required=False,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, step: Step, **kwargs) -> None:
+    def __init__(self, *args, step: Step, vorgang=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.step = step
+        self.vorgang = vorgang
         if step.reasons:
             self.fields["comment"].required = True
             self.fields["comment"].label = "Begründung"
             self.fields["comment"].error_messages["required"] = "Bitte eine Begründung angeben."
         if step.protokoll:
-            gremium = GremiumPage.objects.filter(kind=step.protokoll).first()
-            queryset = (ProtokollPage.objects.child_of(gremium).order_by("-date")
-                        if gremium else ProtokollPage.objects.none())
-            self.fields["protokoll"] = ProtokollChoiceField(
-                queryset=queryset, label="Protokoll der entscheidenden Sitzung",
-                error_messages={"required": "Bitte das Protokoll der entscheidenden Sitzung angeben.",
-                                "invalid_choice": "Bitte ein Protokoll dieses Gremiums wählen."},
+            queryset = (Tagesordnungspunkt.objects.filter(
+                vorgang_id=vorgang.pk, sitzung__gremium=step.protokoll)
+                .select_related("sitzung").order_by("-sitzung__starts_at", "sort_order")
+                if vorgang is not None and vorgang.pk else Tagesordnungspunkt.objects.none())
+            self.fields["top"] = TopChoiceField(
+                queryset=queryset, label="Tagesordnungspunkt der entscheidenden Sitzung",
+                help_text="Die Vorlage muss auf der Tagesordnung einer gehaltenen Sitzung stehen.",
+                error_messages={
+                    "required": "Bitte den Tagesordnungspunkt der Sitzung angeben, in der "
+                                "entschieden wurde.",
+                    "invalid_choice": "Bitte einen Tagesordnungspunkt dieser Vorlage in einer "
+                                      "Sitzung dieses Gremiums wählen."},
             )
         if step.votes:
             for name, label in (("votes_yes", "Ja-Stimmen"), ("votes_no", "Nein-Stimmen"),
@@ -70,7 +75,7 @@ class TransitionForm(forms.Form):
         """Every missing piece of the record at once, each at its own field (R1, R10, R11)."""
         data = super().clean()
         votes_incomplete = any(f in self.errors for f in ("votes_yes", "votes_no", "votes_abstain"))
-        for problem in decision_problems(self.step, self.decision()):
+        for problem in decision_problems(self.step, self.decision(), self.vorgang):
             if problem.field not in self.fields or problem.field in self.errors:
                 continue
             if problem.field == "votes_yes" and votes_incomplete:
@@ -85,5 +90,5 @@ class TransitionForm(forms.Form):
             votes = (data.get("votes_yes"), data.get("votes_no"), data.get("votes_abstain"))
         checklist = {rule: bool(data.get(f"check_{rule}")) for rule in CHECKLIST} \
             if self.step.checklist else {}
-        return Decision(comment=data.get("comment", ""), protokoll=data.get("protokoll"),
+        return Decision(comment=data.get("comment", ""), top=data.get("top"),
                         votes=votes, checklist=checklist)

@@ -52,7 +52,10 @@ def message(vorgang, entry) -> tuple[str, str]:
         f"Stand: {entry.get_source_display()} → {entry.get_target_display()}",
         f"Erfasst von: {entry.user_name}",
     ]
-    if entry.protokoll_id:
+    if entry.sitzung_id:
+        top = f", TOP {entry.tagesordnungspunkt.number}" if entry.tagesordnungspunkt_id else ""
+        lines.append(f"Beschlossen in der {entry.sitzung}{top}")
+    elif entry.protokoll_id:
         lines.append(f"Protokoll: {entry.protokoll.title}")
     if entry.has_votes:
         lines.append(f"Abstimmung: {entry.votes_yes} Ja, {entry.votes_no} Nein, "

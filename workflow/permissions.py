@@ -19,6 +19,16 @@ BODY_GROUP_NAMES: dict[str, str] = {
 }
 
 
+#: The Schriftführung of each body that meets (migration 0006_sitzungen): it plans the Sitzungen,
+#: sends the invitation, records each TOP's decision and completes the minutes. Its members
+#: belong to the body's group too.
+SCHRIFTFUEHRUNG_GROUP_NAMES: dict[str, str] = {
+    Gremium.LEITUNGSKREIS: "Schriftführung Leitungskreis",
+    Gremium.AG_TRANSFER: "Schriftführung AG Transfer",
+    Gremium.PLENUM: "Schriftführung Plenum",
+}
+
+
 #: Contact persons of applicant groups: admin login only (migration 0002_body_groups).
 APPLICANTS_GROUP_NAME = "Antragstellende"
 
@@ -34,6 +44,20 @@ def is_body_member(user, gremium: str) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=BODY_GROUP_NAMES[gremium]).exists()
+
+
+def is_schriftfuehrung(user, gremium: str) -> bool:
+    """True for the body's Schriftführung who also belong to the body (superusers: always)."""
+    if not _active(user):
+        return False
+    if user.is_superuser:
+        return True
+    if gremium not in SCHRIFTFUEHRUNG_GROUP_NAMES:
+        return False
+    names = set(user.groups.filter(
+        name__in=(BODY_GROUP_NAMES[gremium], SCHRIFTFUEHRUNG_GROUP_NAMES[gremium]))
+        .values_list("name", flat=True))
+    return len(names) == 2
 
 
 def user_bodies(user) -> list[str]:
@@ -59,6 +83,14 @@ def is_fachgruppe_member(user, fachgruppe) -> bool:
     return Person.objects.filter(user=user, pk__in=contact_ids).exists()
 
 
+def may_run_sitzung(sitzung, user) -> bool:
+    """Who plans, invites to and records a Sitzung: the body's Schriftführung; for a Fachgruppe's
+    own Sitzung its members (R19, R24)."""
+    if sitzung.gremium == Gremium.FACHGRUPPE:
+        return is_fachgruppe_member(user, sitzung.fachgruppe)
+    return is_schriftfuehrung(user, sitzung.gremium)
+
+
 def fachgruppe_permission(vorgang, user) -> bool:
     """Fachgruppe members submit and withdraw their own items (R1, R10, R11)."""
     return is_fachgruppe_member(user, vorgang.fachgruppe)
@@ -74,8 +106,20 @@ def _body_permission(gremium: str):
     return permission
 
 
+def _schriftfuehrung_permission(gremium: str):
+    """The body decides in its Sitzung; its Schriftführung records the decision (R10, R11)."""
+    def permission(vorgang, user) -> bool:
+        return is_schriftfuehrung(user, gremium)
+
+    permission.__name__ = f"{gremium}_schriftfuehrung_permission"
+    permission.__doc__ = (f"Only the {SCHRIFTFUEHRUNG_GROUP_NAMES[gremium]} records the decisions "
+                          f"of the {BODY_GROUP_NAMES[gremium]}.")
+    permission.gremium = gremium
+    return permission
+
+
 leitungskreis_permission = _body_permission(Gremium.LEITUNGSKREIS)
-ag_transfer_permission = _body_permission(Gremium.AG_TRANSFER)
-plenum_permission = _body_permission(Gremium.PLENUM)
+ag_transfer_permission = _schriftfuehrung_permission(Gremium.AG_TRANSFER)
+plenum_permission = _schriftfuehrung_permission(Gremium.PLENUM)
 redaktion_permission = _body_permission(Gremium.REDAKTION)
 fachgruppe_permission.gremium = Gremium.FACHGRUPPE

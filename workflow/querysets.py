@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 
 from om_pages.models import FachgruppePage, ProduktPage, VeranstaltungPage
 from workflow.choices import (
@@ -87,6 +88,11 @@ class VorgangQuerySet(models.QuerySet):
                 .filter(Q(anerkennung_state__isnull=True)
                         | Q(anerkennung_state__in=[s for s in State if s not in ENDED_STATES])))
 
+    def awaiting_body(self, gremium: str):
+        """The Vorgänge a body has to decide, the one waiting longest first (agenda proposals)."""
+        return (self.filter(awaiting=gremium).exclude(page=None)
+                .order_by("waiting_since", "submitted_at", "pk"))
+
     def readable_by(self, user, bodies) -> models.QuerySet:
         """R19: everything for body members (``bodies``) and superusers, else the own groups'."""
         if user is None or not user.is_authenticated or not user.is_active:
@@ -106,6 +112,23 @@ def own_fachgruppen(user) -> models.QuerySet:
     return FachgruppePage.objects.filter(
         Q(zugang__group__in=user.groups.all()) | Q(koordination__user=user)
         | Q(moderation__user=user)).distinct()
+
+
+class SitzungQuerySet(models.QuerySet):
+    """Lookups of Sitzungen by body, group and time (R18, R24)."""
+
+    def of_body(self, gremium: str, fachgruppe=None):
+        """The Sitzungen of a body, or of one Fachgruppe (``gremium`` "fachgruppe")."""
+        queryset = self.filter(gremium=gremium)
+        if fachgruppe is not None:
+            queryset = queryset.filter(fachgruppe_id=fachgruppe.pk)
+        return queryset
+
+    def upcoming(self, now=None):
+        return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at", "pk")
+
+    def past(self, now=None):
+        return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
 
 class EintragQuerySet(models.QuerySet):

@@ -48,7 +48,9 @@ def record_transition(sender, instance, name, source, target, method_kwargs=None
         user_name=(user.get_full_name() or user.get_username()) if user is not None
         and user.is_authenticated else "System",
         comment=decision.comment or "",
-        protokoll=decision.protokoll,
+        tagesordnungspunkt=decision.top,
+        sitzung=decision.top.sitzung if decision.top else None,
+        protokoll=decision.top.sitzung.protokoll if decision.top else None,
         revision=instance.revision, revision_number=instance.revision_id,
         revision_digest=content_digest(instance.revision) if instance.revision_id else "",
         votes_yes=votes[0], votes_no=votes[1], votes_abstain=votes[2],
@@ -65,7 +67,8 @@ def record_transition(sender, instance, name, source, target, method_kwargs=None
                 "vorgang": instance.pk, "kind": instance.get_kind_display(), "label": entry.label,
                 "source": str(State(source).label), "target": str(State(target).label),
                 "comment": entry.comment,
-                "protokoll": entry.protokoll.title if entry.protokoll else "",
+                "sitzung": (f"{entry.sitzung}, TOP {decision.top.number}" if entry.sitzung_id
+                            else ""),
                 "votes": list(votes) if entry.has_votes else None,
                 "checklist": sorted(entry.checklist),
                 "revision": instance.revision_id,
@@ -100,7 +103,9 @@ class VorgangLogFormatter(LogFormatter):
             message = (f"{data['kind']}: {data['label']} – {data['source']} → {data['target']}")
         except (KeyError, TypeError):
             return "Schritt im Freigabeverfahren"
-        if data.get("protokoll"):
+        if data.get("sitzung"):
+            message += f"; {data['sitzung']}"
+        elif data.get("protokoll"):  # records made before the Sitzungen
             message += f"; Protokoll: {data['protokoll']}"
         if data.get("votes"):
             yes, no, abstain = data["votes"]

@@ -3,8 +3,8 @@
 One pre-check, ``check_step``, answers for the form (GET, and the answer to an invalid POST)
 and for the transition alike, always on the server: the step exists in the current state,
 the user may take it (the transition's ``permission``), the rule guards hold (every reason at
-once). ``decision_problems`` says what the record still lacks (Protokoll, votes, checklist,
-reasons). Then the transition runs with the one ``Decision`` and is saved inside one
+once). ``decision_problems`` says what the record still lacks (the TOP of a held Sitzung,
+votes, checklist, reasons). Then the transition runs with the one ``Decision`` and is saved inside one
 ``transaction.atomic()``; ``ConcurrentTransitionMixin`` makes a lost race fail cleanly
 (``TransitionConflict``). The ``post_transition`` receivers (``workflow.records``) write the
 record and the group's access in that transaction and hand the entry back.
@@ -19,11 +19,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from om_pages.models import ProtokollPage
 from workflow.choices import CHECKLIST
 from workflow.notifications import notify_transition
-from workflow.permissions import BODY_GROUP_NAMES
 from workflow.querysets import KIND_FOR_PAGE, kind_for_page
+from workflow.sitzung import Tagesordnungspunkt
+from workflow.sitzung_rules import sitzung_problems
 from workflow.steps import Decision, Step, step_of
 from workflow.vorgang import Eintrag, Vorgang
 
@@ -126,27 +126,19 @@ def check_step(vorgang: Vorgang, name: str, user) -> StepCheck:
 class DecisionProblem:
     """A missing or contradictory piece of the record, with the form field it belongs to."""
 
-    field: str  # "comment", "protokoll", "votes_yes", "check_R6", ...
+    field: str  # "comment", "top", "votes_yes", "check_R6", ...
     message: str
 
 
-def decision_problems(step: Step, decision: Decision) -> list[DecisionProblem]:
-    """Every missing piece of the record at once: reasons, Protokoll, vote, each checklist item."""
+def decision_problems(step: Step, decision: Decision, vorgang: Vorgang | None = None
+                      ) -> list[DecisionProblem]:
+    """Every missing piece of the record at once: reasons, Sitzung and TOP, vote, each checklist item."""
     problems = []
     if step.reasons and not decision.comment.strip():
         problems.append(DecisionProblem("comment", "Bitte eine Begründung angeben."))
-    body = step.protokoll
-    if body:
-        body_name = BODY_GROUP_NAMES[body]
-        if decision.protokoll is None:
-            problems.append(DecisionProblem(
-                "protokoll", f"Bitte das Protokoll der Sitzung der {body_name} angeben, in der "
-                             "entschieden wurde."))
-        else:
-            owner = decision.protokoll.get_parent().specific
-            if getattr(owner, "kind", None) != body or owner._meta.model_name != "gremiumpage":
-                problems.append(DecisionProblem(
-                    "protokoll", f"„{decision.protokoll.title}“ ist kein Protokoll der {body_name}."))
+    if step.protokoll:
+        problems.extend(DecisionProblem("top", message)
+                        for message in sitzung_problems(step.protokoll, decision.top, vorgang))
     if step.votes:
         votes = decision.votes
         if votes is None or len(votes) != 3 or any(v is None or v < 0 for v in votes):
@@ -169,9 +161,9 @@ def decision_problems(step: Step, decision: Decision) -> list[DecisionProblem]:
     return problems
 
 
-def validate_decision(step: Step, decision: Decision) -> list[str]:
+def validate_decision(step: Step, decision: Decision, vorgang: Vorgang | None = None) -> list[str]:
     """The record must be complete (German messages; the checklist items in one sentence)."""
-    problems = decision_problems(step, decision)
+    problems = decision_problems(step, decision, vorgang)
     messages = [p.message for p in problems if not p.field.startswith("check_")]
     missing = [p.field.removeprefix("check_") for p in problems if p.field.startswith("check_")]
     if missing:
@@ -181,13 +173,13 @@ def validate_decision(step: Step, decision: Decision) -> list[str]:
 
 
 def perform_transition(vorgang: Vorgang, name: str, user, comment: str = "",
-                       protokoll: ProtokollPage | None = None,
+                       top: Tagesordnungspunkt | None = None,
                        votes: tuple[int, int, int] | None = None,
                        checklist: dict[str, bool] | None = None, notify: bool = True, *,
                        decision: Decision | None = None, check: StepCheck | None = None) -> Eintrag:
     """Take step ``name`` for ``user``, or raise PermissionDenied / TransitionError (German).
 
-    ``decision`` (or the loose ``comment``, ``protokoll``, ``votes``, ``checklist``) is the
+    ``decision`` (or the loose ``comment``, ``top``, ``votes``, ``checklist``) is the
     record; ``check`` is the caller's ``check_step`` of this request, not repeated here.
     """
     check = check or check_step(vorgang, name, user)
@@ -198,9 +190,9 @@ def perform_transition(vorgang: Vorgang, name: str, user, comment: str = "",
     if check.errors:
         raise TransitionError(check.errors)
     if decision is None:
-        decision = Decision(comment=comment or "", protokoll=protokoll, votes=votes,
+        decision = Decision(comment=comment or "", top=top, votes=votes,
                             checklist=dict(checklist or {}))
-    errors = validate_decision(check.step, decision)
+    errors = validate_decision(check.step, decision, vorgang)
     if errors:
         raise TransitionError(errors)
     try:

@@ -7,8 +7,8 @@ the pre-check, the record, the e-mail and the templates read it. django-fsm-2 ty
 
 A ``Decision`` is made once (by the form, the demo or a caller of ``perform_transition``),
 handed to the transition method as ``decision=`` and reaches the record receiver through
-django-fsm-2's ``method_kwargs`` unchanged (R10, R11: Protokoll, votes and checklist are
-stored as entered).
+django-fsm-2's ``method_kwargs`` unchanged (R10, R11: Sitzung and TOP, votes and checklist
+are stored as entered).
 """
 
 from __future__ import annotations
@@ -17,15 +17,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-from om_pages.models import ProtokollPage
 from workflow.choices import Gremium
+from workflow.sitzung import Tagesordnungspunkt
 
 
 @dataclass(frozen=True)
 class Step(Mapping):
     """What a step asks for and whom it concerns.
 
-    ``protokoll``: the body whose Protokoll records the decision (R1, R10, R11);
+    ``protokoll``: the body that decides in a Sitzung, under a TOP whose minutes record it
+    (R1, R10, R11);
     ``votes``/``approves``: a Plenum vote that must carry (or fail) the motion;
     ``checklist``: the AG Transfer confirms R6, R8, R9, R15, R23; ``reasons``: a comment is
     required; ``notify``: bodies informed besides the one acting next (R21: the Plenum);
@@ -70,6 +71,6 @@ class Decision:
     """What the record stores beside who/when/from/to (R1, R10, R11, R22)."""
 
     comment: str = ""
-    protokoll: ProtokollPage | None = None
+    top: Tagesordnungspunkt | None = None
     votes: tuple[int, int, int] | None = None
     checklist: dict[str, bool] = field(default_factory=dict)

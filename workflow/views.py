@@ -62,7 +62,8 @@ def transition_view(request, page_id: int, name: str):
         raise PermissionDenied(check.denied)
     errors = check.errors
     step = check.step
-    form = TransitionForm(request.POST or None, step=step)
+    initial = {"top": request.GET.get("top")} if request.GET.get("top", "").isdigit() else {}
+    form = TransitionForm(request.POST or None, step=step, vorgang=vorgang, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -123,7 +124,8 @@ class VorgangInspectView(InspectView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["entries"] = self.object.entries().select_related("protokoll", "user")
+        context["entries"] = self.object.entries().select_related(
+            "protokoll", "user", "sitzung__protokoll", "tagesordnungspunkt")
         current = current_vorgang(self.object.page) if self.object.page_id else None
         context["steps"] = (possible_transitions(current, self.request.user)
                             if current is not None and current.pk == self.object.pk else [])

@@ -6,8 +6,8 @@ rebuilds a page from a revision's JSON when it publishes, which would overwrite 
 points at the page and at the **revision** that was submitted and decided (revision pinning,
 R10, R11).
 
-Every transition leaves an ``Eintrag`` (who, when, from, to, comment, Protokoll, votes,
-checklist) that can never be changed or deleted.
+Every transition leaves an ``Eintrag`` (who, when, from, to, comment, Sitzung and TOP,
+votes, checklist) that can never be changed or deleted.
 """
 
 from __future__ import annotations
@@ -188,6 +188,11 @@ class Eintrag(models.Model):
     comment = models.TextField("Kommentar / Begründung", blank=True)
     protokoll = models.ForeignKey("om_pages.ProtokollPage", verbose_name="Protokoll", null=True,
                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    sitzung = models.ForeignKey("workflow.Sitzung", verbose_name="Sitzung", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="eintraege")
+    tagesordnungspunkt = models.ForeignKey(
+        "workflow.Tagesordnungspunkt", verbose_name="Tagesordnungspunkt", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="eintraege")
     revision = models.ForeignKey("wagtailcore.Revision", verbose_name="Revision", null=True,
                                  blank=True, on_delete=models.SET_NULL, related_name="+")
     revision_number = models.PositiveIntegerField("Revisions-ID", null=True, blank=True)
@@ -219,6 +224,13 @@ class Eintrag(models.Model):
     @property
     def has_votes(self) -> bool:
         return self.votes_yes is not None
+
+    @property
+    def minutes_protokoll(self):
+        """The Protokoll that records the decision: its Sitzung's, or (older records) the one cited."""
+        if self.sitzung_id and self.sitzung.protokoll_id:
+            return self.sitzung.protokoll
+        return self.protokoll
 
 
 class FachgruppeZugang(models.Model):

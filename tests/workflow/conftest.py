@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from om_pages.models import FachgruppePage, GremiumPage, ProduktPage, ProtokollPage, VeranstaltungPage
-from workflow.models import CHECKLIST, MACHINES, Kind
+from workflow.models import (
+    CHECKLIST,
+    MACHINES,
+    Kind,
+    Sitzung,
+    SitzungState,
+    Tagesordnungspunkt,
+    TopKind,
+)
 
 #: role → demo username (None: anonymous); the item under test belongs to 'Gefährdungsbeurteilung'
 ROLES = {
@@ -97,7 +106,16 @@ def make_vorgang(kind: str, state: str, page=None, name: str = ""):
 
 
 def protokoll(kind: str) -> ProtokollPage:
+    """The newest Protokoll filed under the body's page."""
     return ProtokollPage.objects.child_of(GremiumPage.objects.get(kind=kind)).order_by("-date").first()
+
+
+def held_top(vorgang, body: str):
+    """A TOP for ``vorgang`` in a Sitzung of ``body`` held just now (after the Vorgang arrived)."""
+    sitzung = Sitzung.objects.create(gremium=body, starts_at=timezone.now(),
+                                     state=SitzungState.GEHALTEN)
+    return Tagesordnungspunkt.objects.create(sitzung=sitzung, sort_order=0, kind=TopKind.VORGANG,
+                                             vorgang=vorgang, title=vorgang.page_title)
 
 
 def complete_decision(vorgang, name: str) -> dict:
@@ -105,7 +123,9 @@ def complete_decision(vorgang, name: str) -> dict:
     custom = type(vorgang).transition_meta(name).custom
     data = {"comment": "Begründung laut Protokoll."}
     if custom["protokoll"]:
-        data["protokoll"] = protokoll(custom["protokoll"])
+        if vorgang.pk is None:
+            vorgang.save()
+        data["top"] = held_top(vorgang, custom["protokoll"])
     if custom["votes"]:
         data["votes"] = (20, 3, 1) if custom["approves"] else (2, 20, 1)
     if custom["checklist"]:
@@ -117,8 +137,8 @@ def form_data(vorgang, name: str) -> dict:
     """The same decision as POST data of the admin transition form."""
     data = complete_decision(vorgang, name)
     post = {"comment": data["comment"]}
-    if "protokoll" in data:
-        post["protokoll"] = data["protokoll"].pk
+    if "top" in data:
+        post["top"] = data["top"].pk
     if "votes" in data:
         post["votes_yes"], post["votes_no"], post["votes_abstain"] = data["votes"]
     for rule in data.get("checklist", {}):

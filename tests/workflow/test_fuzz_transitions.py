@@ -16,11 +16,12 @@ from urllib.parse import quote
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from wagtail.models import Page
 
-from om_pages.models import FachgruppePage, GremiumPage, ProtokollPage
+from om_pages.models import FachgruppePage, GremiumPage
 from tests.cms.test_fuzz import (
     FUZZ_SLOW,
     HOSTILE_STRINGS,
@@ -39,7 +40,17 @@ from tests.workflow.conftest import (
     subject_page,
     user,
 )
-from workflow.models import CHECKLIST, MACHINES, Eintrag, State, Vorgang
+from workflow.models import (
+    CHECKLIST,
+    MACHINES,
+    Eintrag,
+    Sitzung,
+    SitzungState,
+    State,
+    Tagesordnungspunkt,
+    TopKind,
+    Vorgang,
+)
 from workflow.services import current_vorgang, kind_for_page
 
 pytestmark = pytest.mark.django_db
@@ -51,20 +62,21 @@ MARKUP = [s for s in HOSTILE_STRINGS if MARKER in s]
 TRANSITIONS = all_transitions()  # (kind, name, first source, actor)
 CHECK_FIELDS = [f"check_{rule}" for rule in CHECKLIST]
 
-# Symbolic Protokoll ids, resolved against the database inside the test (strategies run before it).
-FOREIGN_PROTOKOLLE = ["other_body", "fachgruppe", "not_a_protokoll", "gremium_itself"]
+# Symbolic TOPs the step must refuse, made inside the test (strategies run before the database).
+FOREIGN_TOPS = ["other_body", "other_vorgang", "planned", "invited", "future", "closed",
+                "before_submission", "fachgruppe"]
 number = st.one_of(
     st.integers(min_value=-10**6, max_value=10**6),
     st.integers(min_value=10_000, max_value=10**40),
     st.integers(min_value=-(10**40), max_value=-1),
 ).map(str)
 vote = st.one_of(hostile, number, st.just("9" * 5000), st.just("1e3"), st.just("5.0"), st.just(" 7 "))
-protokoll_value = st.one_of(hostile, number, st.sampled_from(FOREIGN_PROTOKOLLE))
+top_value = st.one_of(hostile, number, st.sampled_from(FOREIGN_TOPS))
 checkbox = st.one_of(hostile, st.sampled_from(["on", "off", "false", "False", "0", "1", ""]))
 #: A change to the otherwise complete decision: a hostile value, or the field left out (None).
 MUTATIONS = st.fixed_dictionaries({}, optional={
     "comment": st.one_of(hostile, st.none()),
-    "protokoll": st.one_of(protokoll_value, st.none()),
+    "top": st.one_of(top_value, st.none()),
     "votes_yes": st.one_of(vote, st.none()),
     "votes_no": st.one_of(vote, st.none()),
     "votes_abstain": st.one_of(vote, st.none()),
@@ -84,19 +96,33 @@ def rolled_back():
         transaction.set_rollback(True)
 
 
-def resolve_protokoll(value: str, body: str | None) -> str:
-    """A symbolic foreign Protokoll id → the pk of such a page (a Protokoll the step must refuse)."""
-    if value not in FOREIGN_PROTOKOLLE:
+def resolve_top(value: str, body: str | None, vorgang) -> str:
+    """A symbolic foreign TOP → the pk of such a TOP (one the step must refuse, R10, R11)."""
+    if value not in FOREIGN_TOPS:
         return value
+    body = body or "plenum"
+    now = timezone.now()
+    sitzung = {"gremium": body, "starts_at": now - datetime.timedelta(minutes=1),
+               "state": SitzungState.GEHALTEN}
+    subject = vorgang
     if value == "other_body":
-        other = "plenum" if body == "ag_transfer" else "ag_transfer"
-        return str(protokoll(other).pk)
-    if value == "fachgruppe":
-        return str(ProtokollPage.objects.child_of(FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung"))
-                   .first().pk)
-    if value == "gremium_itself":
-        return str(GremiumPage.objects.get(kind=body or "plenum").pk)
-    return str(subject_page("produkt").pk)
+        sitzung["gremium"] = "plenum" if body == "ag_transfer" else "ag_transfer"
+    elif value == "other_vorgang":
+        subject = Vorgang.objects.exclude(pk=vorgang.pk).first()
+    elif value in ("planned", "invited"):
+        sitzung["state"] = {"planned": SitzungState.GEPLANT, "invited": SitzungState.EINGELADEN}[value]
+    elif value == "future":
+        sitzung["starts_at"] = now + datetime.timedelta(days=30)
+    elif value == "closed":
+        sitzung["state"] = SitzungState.ABGESCHLOSSEN
+    elif value == "before_submission":
+        sitzung["starts_at"] = now - datetime.timedelta(days=150)
+    elif value == "fachgruppe":
+        sitzung.update(gremium="fachgruppe",
+                       fachgruppe=FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung"))
+    held = Sitzung.objects.create(**sitzung)
+    return str(Tagesordnungspunkt.objects.create(sitzung=held, sort_order=0, vorgang=subject,
+                                                 kind=TopKind.VORGANG, title="Fremder TOP").pk)
 
 
 def sources_of(machine, name: str) -> set[str]:
@@ -107,7 +133,7 @@ def fields_of(custom: dict) -> set[str]:
     """The form fields a step asks for (a hostile value elsewhere must be ignored)."""
     fields = {"comment"}
     if custom["protokoll"]:
-        fields.add("protokoll")
+        fields.add("top")
     if custom["votes"]:
         fields |= {"votes_yes", "votes_no", "votes_abstain"}
     if custom["checklist"]:
@@ -125,11 +151,13 @@ def assert_complete_record(entry: Eintrag, custom: dict, posted: dict) -> None:
     assert "\x00" not in entry.comment
     if custom["reasons"]:
         assert entry.comment.strip(), "a refusal or return without reasons"
-    if custom["protokoll"]:
-        owner = entry.protokoll.get_parent().specific
-        assert isinstance(owner, GremiumPage) and owner.kind == custom["protokoll"], entry.protokoll
+    if custom["protokoll"]:  # decided under a TOP of a held Sitzung of the deciding body
+        top, sitzung = entry.tagesordnungspunkt, entry.sitzung
+        assert top.sitzung_id == sitzung.pk and top.vorgang_id == entry.vorgang_id
+        assert sitzung.gremium == custom["protokoll"], sitzung
+        assert sitzung.state == SitzungState.GEHALTEN and sitzung.starts_at <= entry.created_at
     else:
-        assert entry.protokoll is None
+        assert entry.sitzung is None and entry.tagesordnungspunkt is None
     if custom["votes"]:
         votes = (entry.votes_yes, entry.votes_no, entry.votes_abstain)
         assert all(0 <= v <= 10_000 for v in votes), votes
@@ -158,7 +186,8 @@ def test_hostile_transition_posts(demo_home, client, case, role, state, mutation
             if value is None:
                 data.pop(key, None)
             else:
-                data[key] = resolve_protokoll(value, custom["protokoll"]) if key == "protokoll" else value
+                data[key] = (resolve_top(value, custom["protokoll"], vorgang) if key == "top"
+                             else value)
         acting = user(ROLES[role])
         if acting is not None:
             client.force_login(acting)
@@ -349,12 +378,13 @@ def test_whole_chain_with_script_comments_up_to_the_public_page(demo_home, clien
 
 
 def test_script_in_protokoll_and_page_titles_is_text(demo_home, client, admin_client):
-    """Titles typed by others (the deciding Protokoll, the page) are shown as text in the record."""
+    """Titles typed by others (the deciding TOP, the page) are shown as text in the record."""
     probe, handler = MARKUP[0], MARKUP[1]
-    plenum = GremiumPage.objects.get(kind="plenum")
-    minutes = plenum.add_child(instance=ProtokollPage(
-        title=f"Plenum {probe}", slug="plenum-skript", date=datetime.date(2026, 11, 20)))
     vorgang = make_vorgang("produkt", "im_plenum")
+    sitzung = Sitzung.objects.create(gremium="plenum", starts_at=timezone.now(),
+                                     state=SitzungState.GEHALTEN, location=f"Saal {probe}")
+    top = Tagesordnungspunkt.objects.create(sitzung=sitzung, sort_order=0, vorgang=vorgang,
+                                            kind=TopKind.VORGANG, title=f"Plenum {probe}")
     Page.objects.filter(pk=vorgang.page_id).update(title=f"Leitfaden {handler}")
     Vorgang.objects.filter(pk=vorgang.pk).update(page_title=f"Leitfaden {handler}")
     client.force_login(user("plenum"))
@@ -362,9 +392,9 @@ def test_script_in_protokoll_and_page_titles_is_text(demo_home, client, admin_cl
     form = client.get(url).content.decode()
     assert_no_script_from_input(form)
     assert escaped(form) and "&lt;img src=x onerror=" in form  # both titles shown, as text
-    data = {**form_data(vorgang, "plenum_beschliessen"), "protokoll": minutes.pk}
+    data = {**form_data(vorgang, "plenum_beschliessen"), "top": top.pk}
     assert client.post(url, data).status_code == 302
-    assert vorgang.eintraege.get().protokoll_id == minutes.pk
+    assert vorgang.eintraege.get().tagesordnungspunkt_id == top.pk
     for label, html in record_views(admin_client, vorgang).items():
         assert_text_only(html, label)
     client.force_login(user("redaktion"))  # the dashboard of the body at turn lists the Vorgang
@@ -374,12 +404,13 @@ def test_script_in_protokoll_and_page_titles_is_text(demo_home, client, admin_cl
 
 
 @pytest.mark.parametrize("value", [str(2**63), str(10**40), str(-(2**63) - 1), "9" * 5000])
-def test_protokoll_id_beyond_64_bits_is_an_invalid_choice(demo_home, client, value):
+def test_top_id_beyond_64_bits_is_an_invalid_choice(demo_home, client, value):
     """Found by the fuzzer: such an id was a 500 on SQLite (OverflowError), now the usual German error."""
     vorgang = make_vorgang("produkt", "im_plenum")
     client.force_login(user("plenum"))
-    data = {**form_data(vorgang, "plenum_beschliessen"), "protokoll": value}
+    data = {**form_data(vorgang, "plenum_beschliessen"), "top": value}
     response = client.post(f"/admin/freigabe/{vorgang.page_id}/plenum_beschliessen/", data)
     assert response.status_code == 400
-    assert "Bitte ein Protokoll dieses Gremiums wählen." in response.content.decode()
+    assert ("Bitte einen Tagesordnungspunkt dieser Vorlage in einer Sitzung dieses Gremiums "
+            "wählen.") in response.content.decode()
     assert Vorgang.objects.get(pk=vorgang.pk).state == "im_plenum" and not vorgang.eintraege.exists()

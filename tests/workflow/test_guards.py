@@ -102,7 +102,7 @@ def test_only_recognised_groups_submit_products(demo_home):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name, missing, message", [
-    ("ag_zustimmen", "protokoll", "Protokoll"),
+    ("ag_zustimmen", "top", "Tagesordnungspunkt der Sitzung der AG Transfer"),
     ("ag_zustimmen", "checklist", "nicht bestätigt: R6, R8, R9, R15, R23"),
     ("ag_ablehnen", "comment", "Begründung"),
 ])
@@ -142,13 +142,13 @@ def test_plenum_vote_must_match_the_decision(demo_home):
 
 
 @pytest.mark.django_db
-def test_protokoll_must_be_of_the_deciding_body(demo_home):
-    from tests.workflow.conftest import complete_decision, protokoll
+def test_sitzung_must_be_of_the_deciding_body(demo_home):
+    from tests.workflow.conftest import complete_decision, held_top
 
     vorgang = make_vorgang("produkt", "im_plenum")
     data = complete_decision(vorgang, "plenum_beschliessen")
-    data["protokoll"] = protokoll("ag_transfer")
-    with pytest.raises(TransitionError, match="kein Protokoll der Plenum"):
+    data["top"] = held_top(vorgang, "ag_transfer")
+    with pytest.raises(TransitionError, match="ist keine Sitzung der Plenum"):
         perform_transition(vorgang, "plenum_beschliessen", user("plenum"), **data)
 
 
@@ -171,10 +171,10 @@ def test_bad_input_gives_german_errors_not_500(demo_home, client):
     vorgang = make_vorgang("produkt", "im_plenum")
     client.force_login(user("plenum"))
     url = f"/admin/freigabe/{vorgang.page_id}/plenum_beschliessen/"
-    response = client.post(url, {"protokoll": "999999", "votes_yes": "viele", "votes_no": "-1"})
+    response = client.post(url, {"top": "999999", "votes_yes": "viele", "votes_no": "-1"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Bitte ein Protokoll dieses Gremiums wählen." in html
+    assert "Bitte einen Tagesordnungspunkt dieser Vorlage in einer Sitzung dieses Gremiums wählen." in html
     assert "Bitte eine ganze Zahl angeben." in html
     assert "Bitte die Zahl der Enthaltungen angeben." in html
     assert client.get(f"/admin/freigabe/{vorgang.page_id}/gibt_es_nicht/").status_code == 404
@@ -185,7 +185,7 @@ def test_bad_input_gives_german_errors_not_500(demo_home, client):
 
 @pytest.mark.django_db
 def test_decision_form_names_every_missing_piece_at_its_field(demo_home, client):
-    """One round shows the missing Protokoll and every unconfirmed criterion, each at its field."""
+    """One round shows the missing TOP and every unconfirmed criterion, each at its field."""
     from workflow.models import CHECKLIST
 
     vorgang = make_vorgang("produkt", "in_ag_transfer")
@@ -194,7 +194,7 @@ def test_decision_form_names_every_missing_piece_at_its_field(demo_home, client)
     response = client.post(url, {"comment": "", "check_R6": "on"})
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert "protokoll" in errors
+    assert "top" in errors
     assert set(errors) >= {f"check_{rule}" for rule in CHECKLIST if rule != "R6"}
     assert "check_R6" not in errors
     assert "R8" in " ".join(errors["check_R8"])
@@ -208,4 +208,4 @@ def test_decision_form_puts_a_contradictory_vote_at_the_vote(demo_home, client):
     url = f"/admin/freigabe/{vorgang.page_id}/plenum_beschliessen/"
     response = client.post(url, {"votes_yes": "2", "votes_no": "9", "votes_abstain": "0"})
     errors = response.context["form"].errors
-    assert "nicht angenommen" in " ".join(errors["votes_yes"]) and "protokoll" in errors
+    assert "nicht angenommen" in " ".join(errors["votes_yes"]) and "top" in errors

@@ -17,10 +17,12 @@ def entry(demo_home):
 
 
 @pytest.mark.django_db
-def test_entry_stores_who_when_from_to_protokoll_votes(entry):
+def test_entry_stores_who_when_from_to_sitzung_top_votes(entry):
     assert entry.user.username == "plenum"
     assert (entry.source, entry.target) == ("im_plenum", "beschlossen")
-    assert entry.protokoll.get_parent().specific.kind == "plenum"
+    assert entry.sitzung.gremium == "plenum"
+    assert entry.tagesordnungspunkt.sitzung_id == entry.sitzung_id
+    assert entry.tagesordnungspunkt.vorgang_id == entry.vorgang_id
     assert (entry.votes_yes, entry.votes_no, entry.votes_abstain) == (20, 3, 1)
     assert entry.revision_id == entry.vorgang.revision_id
     assert entry.created_at is not None
