@@ -60,7 +60,7 @@ class Sitzung(ClusterableModel):
     )
     fachgruppe = models.ForeignKey(
         "om_pages.FachgruppePage", verbose_name="Fachgruppe", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="sitzungen",
+        on_delete=models.CASCADE, related_name="sitzungen",
         help_text="Nur bei Sitzungen einer Fachgruppe.",
     )
     starts_at = models.DateTimeField("Beginn")

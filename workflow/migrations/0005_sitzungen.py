@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('invitation_sequence', models.PositiveIntegerField(default=0, editable=False, verbose_name='Fassung der Einladung')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='Angelegt')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='Zuletzt geändert')),
-                ('fachgruppe', models.ForeignKey(blank=True, help_text='Nur bei Sitzungen einer Fachgruppe.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sitzungen', to='om_pages.fachgruppepage', verbose_name='Fachgruppe')),
+                ('fachgruppe', models.ForeignKey(blank=True, help_text='Nur bei Sitzungen einer Fachgruppe.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sitzungen', to='om_pages.fachgruppepage', verbose_name='Fachgruppe')),
                 ('protokoll', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='sitzung', to='om_pages.protokollpage', verbose_name='Protokoll')),
             ],
             options={
