@@ -27,7 +27,6 @@ Speed is never asserted; the figures are for reading.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import secrets
@@ -39,6 +38,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the project (and its test data builders)
+    sys.path.insert(0, str(ROOT))
+
+from tests.search.files import assemble_pdf  # noqa: E402 - needs the path above
 
 
 def stream_object(content: bytes) -> bytes:
@@ -79,19 +82,7 @@ def make_pdf(pages: int, size_bytes: int, marker: str) -> bytes:
     objects[catalog - 1] = f"<< /Type /Catalog /Pages {pages_obj} 0 R >>".encode()
     objects[pages_obj - 1] = (f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] "
                               f"/Count {len(kids)} >>").encode()
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
-    for offset in offsets:
-        out.write(f"{offset:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root {catalog} 0 R >>\n".encode())
-    out.write(f"startxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
+    return assemble_pdf(objects, root=catalog)
 
 
 def setup_django(var_dir: str) -> None:
@@ -101,7 +92,6 @@ def setup_django(var_dir: str) -> None:
         "DJANGO_SETTINGS_MODULE": "cms.settings",
     })
     os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

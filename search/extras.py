@@ -3,7 +3,8 @@
 The search page checks for each protocol with ``isinstance`` and otherwise does without:
 without :class:`Suggests` there is no "Meinten Sie …?"; without :class:`Highlights` the
 snippets are marked by :mod:`search.highlight` with its plain analyser. The Whoosh backend
-implements both (:class:`SearchExtras`).
+implements both (:class:`SearchExtras`); its result sets also rank without loading pages
+(:class:`RanksWithoutPages`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ class Highlights(Protocol):
     def highlight(self, text: str, query_string: str, max_chars: int = 240) -> str:
         """HTML-escaped text around the first match, matching words in ``<mark>``; the
         caller still checks that ``<mark>`` is the only markup."""
+
+
+@runtime_checkable
+class RanksWithoutPages(Protocol):
+    def ranked(self, limit: int) -> list[tuple[object, float]]:
+        """The first ``limit`` (pk, score) pairs of a result set, without loading the pages
+        (spares a broad query 2,000 page objects)."""
 
 
 @runtime_checkable

@@ -26,6 +26,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from om_pages.public import without_hidden_ancestors
+from search.extras import RanksWithoutPages
 from search.query import Clause, ParsedQuery, Prefix
 
 MAX_HITS = 2000
@@ -94,12 +95,12 @@ def base_queryset(site: Site | None):
 def _ranked(results) -> list[tuple[int, float | None]]:
     """The first ``MAX_HITS`` (pk, score) pairs of backend results.
 
-    Backends that can list ids and scores without loading pages (``ranked``, as the Whoosh
-    backend does) spare 2,000 page objects per broad query; others load the pages.
+    Backends whose results list ids and scores without loading pages (``RanksWithoutPages``,
+    as the Whoosh backend's do) spare 2,000 page objects per broad query; others load the
+    pages, and modelsearch sets ``_score`` on them only when the backend scores.
     """
-    ranked = getattr(results, "ranked", None)
-    if callable(ranked):
-        return ranked(MAX_HITS)
+    if isinstance(results, RanksWithoutPages):
+        return results.ranked(MAX_HITS)
     return [(page.pk, getattr(page, "_score", None)) for page in results[:MAX_HITS]]
 
 

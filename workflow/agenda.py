@@ -18,7 +18,7 @@ def vorgang_title(vorgang: Vorgang) -> str:
     group = vorgang.group_page.title if vorgang.group_page_id else ""
     title = f"{vorgang.get_kind_display()}: {vorgang.page_title}"
     if group and group != vorgang.page_title:
-        title += f" (Fachgruppe {group})"
+        title += f" ({group})"
     return title[:255]
 
 
