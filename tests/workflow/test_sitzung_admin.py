@@ -26,6 +26,8 @@ from workflow.models import (
     TopKind,
     Vorgang,
 )
+from workflow.permissions import may_run_sitzung
+from workflow.sitzung_access import sitzung_rights
 
 pytestmark = pytest.mark.django_db
 
@@ -289,6 +291,15 @@ def test_a_fachgruppe_editor_cannot_forge_gremium_or_fachgruppe(demo_home, clien
     assert response.status_code == 200
     assert Sitzung.objects.count() == before
     assert any(message in error for error in response.context["form"].errors[field])
+
+
+def test_the_rights_say_what_may_run_sitzung_says_for_every_demo_user(demo_home, ag_member):
+    """``SitzungRights`` is ``permissions.may_run_sitzung`` as a query: both agree everywhere."""
+    sitzungen = list(Sitzung.objects.select_related("fachgruppe"))
+    for person in get_user_model().objects.all():
+        rights = sitzung_rights(person)
+        for sitzung in sitzungen:
+            assert rights.may_run(sitzung) == may_run_sitzung(sitzung, person), (person, sitzung)
 
 
 def test_the_choices_offer_only_what_the_user_runs(demo_home, client):
