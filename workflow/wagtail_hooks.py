@@ -17,6 +17,7 @@ from workflow.publishing import GATED_PAGE_TYPES
 from workflow.records import LOG_ACTION, VorgangLogFormatter
 from workflow.review import review_urls
 from workflow.services import current_vorgang, kind_for_page, possible_transitions
+from workflow.sitzung_admin import SitzungViewSet
 from workflow.steps import step_of
 from workflow.views import VorgangViewSet, ZurEntscheidungPanel, admin_urls
 
@@ -78,6 +79,12 @@ def register_review_urls():
 @hooks.register("register_admin_viewset")
 def register_vorgang_viewset():
     return VorgangViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_sitzung_viewset():
+    """Sitzungen: plan, agenda, held, the decisions per TOP (R1, R10, R11, R18, R24)."""
+    return SitzungViewSet()
 
 
 @hooks.register("construct_homepage_panels")
