@@ -33,6 +33,9 @@ GRAMMAR: dict[str, tuple[str, str, str, str]] = {
     Kind.ANERKENNUNG: ("der Fachgruppe", "die Fachgruppe", "der Fachgruppe", "sie"),
 }
 
+#: A Vorlage not decided in the Sitzung is proposed again for the next one (workflow.agenda).
+UNDECIDED = "Keine Entscheidung; die Vorlage wird in der nächsten Sitzung erneut beraten."
+
 NOT_HELD = ("Ein Protokoll wird für eine gehaltene Sitzung entworfen; diese Sitzung ist „{state}“. "
             "Bitte die Sitzung zuerst als gehalten vermerken.")
 
@@ -93,6 +96,8 @@ def agenda_item_for(sitzung: Sitzung, top: Tagesordnungspunkt, entries: list[Ein
     """One TOP of the minutes: its title and what was decided under it."""
     if top.kind == TopKind.PROTOKOLL:
         decision = previous_minutes_text(sitzung)
+    elif top.kind == TopKind.VORGANG and not entries:
+        decision = UNDECIDED
     else:
         decision = " ".join(decision_text(e) for e in entries)
     return AgendaItem(title=top.title, discussion=top.notes, decision=decision)

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
@@ -16,7 +17,7 @@ from om_pages.models import FachgruppePage, GremiumPage, ProtokollPage
 from tests.workflow.conftest import make_vorgang, user
 from workflow import compliance, rules
 from workflow.choices import CHECKLIST, Gremium, Kind, State
-from workflow.minutes import decision_text, draft_minutes
+from workflow.minutes import UNDECIDED, decision_text, draft_minutes
 from workflow.models import MACHINES, Eintrag, Sitzung, SitzungState, Tagesordnungspunkt, TopKind
 from workflow.querysets import HELD_STATES
 from workflow.services import TransitionError, perform_transition
@@ -58,6 +59,7 @@ def held(demo_home):
     assert sitzung.previous() == previous
     top(sitzung, TopKind.PROTOKOLL, "Genehmigung des Protokolls der letzten Sitzung")
     decided = top(sitzung, TopKind.VORGANG, f"Produkt: {PRODUKT_TITLE}", vorgang)
+    top(sitzung, TopKind.VORGANG, "Vertagte Vorlage")
     top(sitzung, TopKind.VERSCHIEDENES, "Verschiedenes")
     perform_transition(vorgang, "ag_zustimmen", user("agtransfer"), top=decided,
                        checklist=ALL_CONFIRMED, notify=False)
@@ -107,13 +109,15 @@ def test_draft_holds_attendees_tops_and_the_decision_sentence(held, client):
     assert page.location == "Geschäftsstelle, Heidelberg"
     items = list(page.agenda_items.order_by("sort_order"))
     assert [item.title for item in items] == [
-        "Genehmigung des Protokolls der letzten Sitzung", f"Produkt: {PRODUKT_TITLE}", "Verschiedenes"]
+        "Genehmigung des Protokolls der letzten Sitzung", f"Produkt: {PRODUKT_TITLE}",
+        "Vertagte Vorlage", "Verschiedenes"]
     assert items[0].decision == (f"Das Protokoll der Sitzung vom {previous.date_local} "
                                  f"(„{previous_minutes.title}“) wird genehmigt.")
     # The sentence, exactly.
     assert items[1].decision == (f"Die AG Transfer stimmt dem Produkt „{PRODUKT_TITLE}“ zu "
                                  "(R6, R8, R9, R15, R23 bestätigt) und legt es dem Plenum vor.")
-    assert items[2].decision == ""
+    assert items[2].decision == UNDECIDED  # proposed again for the next Sitzung
+    assert items[3].decision == ""
 
 
 @pytest.mark.django_db
@@ -340,3 +344,18 @@ def test_r24_report_loads_the_sitzungen_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(0):
         for group in groups:
             rules.check_r24_meets_twice(group, 2026, meetings=context.meetings_of(group))
+
+
+@pytest.mark.django_db
+def test_action_template_offers_draft_then_edit(held, rf):
+    sitzung, _, _ = held
+    request = rf.get("/admin/")
+    html = render_to_string("workflow/sitzung/protokoll_action.html", {"sitzung": sitzung},
+                            request=request)
+    assert url(sitzung) in html and "Protokoll entwerfen" in html
+    page = draft_minutes(sitzung, user("agtransfer"))
+    sitzung = Sitzung.objects.get(pk=sitzung.pk)
+    html = render_to_string("workflow/sitzung/protokoll_action.html", {"sitzung": sitzung},
+                            request=request)
+    assert reverse("wagtailadmin_pages:edit", args=(page.pk,)) in html
+    assert "Protokoll entwerfen" not in html
