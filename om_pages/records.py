@@ -147,8 +147,14 @@ class RecordPermissionTester(PagePermissionTester):
 
 
 def record_permissions_for_user(self, user) -> PagePermissionTester:
-    """The record tester, or the one an app registered for this page type (``om_pages.extension``)."""
-    return permission_tester_for(type(self), RecordPermissionTester)(user, self)
+    """The record tester, or the one an app registered for this page type (``om_pages.extension``).
+
+    The page type is read from the content type (``specific_class``, cached, no query), so a plain
+    ``Page`` instance — as bulk actions and the move views load them — meets the same tester as
+    its specific page.
+    """
+    model = getattr(self, "specific_class", None) or type(self)
+    return permission_tester_for(model, RecordPermissionTester)(user, self)
 
 
 def install_permission_tester() -> None:

@@ -19,9 +19,17 @@ class WorkflowConfig(AppConfig):
         from wagtail.models import Page, Revision
         from wagtail.signals import page_published
 
-        from om_pages.models import ProtokollPage
+        from om_pages.models import GremiumPage, ProtokollPage
         from om_pages.signals import demo_content_loaded
-        from workflow import demo, freeze, page_forms, protokoll_sitzung, publishing, records
+        from workflow import (
+            body_pages,
+            demo,
+            freeze,
+            page_forms,
+            protokoll_sitzung,
+            publishing,
+            records,
+        )
 
         # After every step (like DCWorkflow's subscribers): the record first, then R19 access.
         post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
@@ -38,6 +46,10 @@ class WorkflowConfig(AppConfig):
                           dispatch_uid="workflow.protokoll_sitzung")
         page_published.connect(protokoll_sitzung.close_sitzung, sender=ProtokollPage,
                                dispatch_uid="workflow.protokoll_sitzung.close")
+        # R19: each body writes the Protokolle under its own GremiumPage, not the page itself.
+        post_save.connect(body_pages.sync_body_page_rights, sender=GremiumPage,
+                          dispatch_uid="workflow.body_page_rights")
+        body_pages.register_body_page_tester()
         publishing.register_permission_testers()  # R10, R11: only the decided revision goes live
         page_forms.register_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

@@ -9,15 +9,17 @@ only warnings amber, any error red. Nothing here writes to the database; the adm
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from om_pages.models import FachgruppeMember, FachgruppePage
 from workflow import rules
 from workflow.rules import Finding, Severity
+from workflow.sitzung import Sitzung
 
 
 class Status(StrEnum):
@@ -52,24 +54,36 @@ def worst(statuses: Iterable[Status]) -> Status:
 
 @dataclass(frozen=True)
 class Context:
-    """What a check needs besides the group: the reference year, today, the other groups."""
+    """What a check needs besides the group: the reference year, today, the other groups and
+    (R24) the dates of each group's held Sitzungen with published minutes, by page id, where
+    ``prepare`` loaded them."""
 
     year: int
     today: datetime.date
     live_groups: tuple[FachgruppePage, ...]
+    meetings: Mapping[int, tuple[datetime.date, ...]] = field(default_factory=dict)
+
+    def meetings_of(self, fachgruppe: FachgruppePage) -> tuple[datetime.date, ...]:
+        """R24: the loaded dates, or the group's own lookup when they were not loaded."""
+        if fachgruppe.pk in self.meetings:
+            return self.meetings[fachgruppe.pk]
+        return tuple(rules.held_meeting_dates(fachgruppe))
 
 
 @dataclass(frozen=True)
 class RuleColumn:
     """One column of the report: a key (filters, export), labels and the check it runs.
 
-    ``heading`` may name ``{year}`` (the reference year) and ``{previous}`` (the year before).
+    ``heading`` may name ``{year}`` (the reference year) and ``{previous}`` (the year before);
+    ``cite`` names what the check counted, shown with the cell whatever its colour (R24: the
+    Sitzungen with their dates).
     """
 
     key: str
     label: str
     heading: str
     run: Callable[[FachgruppePage, Context], list[Finding]]
+    cite: Callable[[FachgruppePage, Context], str] | None = None
 
     def heading_for(self, year: int) -> str:
         return self.heading.format(year=year, previous=year - 1)
@@ -91,9 +105,13 @@ RULE_COLUMNS: tuple[RuleColumn, ...] = (
     RuleColumn("R13", "R13 Partner in der OM", "R13 Partner in der OM",
                lambda g, c: rules.check_r13_partners_join(g)),
     RuleColumn("R24-vorjahr", "R24 Sitzungen im Vorjahr", "R24 Sitzungen {previous}",
-               lambda g, c: rules.check_r24_meets_twice(g, c.year - 1, today=c.today)),
+               lambda g, c: rules.check_r24_meets_twice(g, c.year - 1, today=c.today,
+                                                        meetings=c.meetings_of(g)),
+               cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year - 1)),
     RuleColumn("R24-jahr", "R24 Sitzungen im Bezugsjahr", "R24 Sitzungen {year}",
-               lambda g, c: rules.check_r24_meets_twice(g, c.year, today=c.today)),
+               lambda g, c: rules.check_r24_meets_twice(g, c.year, today=c.today,
+                                                        meetings=c.meetings_of(g)),
+               cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year)),
 )
 
 
@@ -105,17 +123,19 @@ class Cell:
     heading: str
     status: Status
     findings: tuple[Finding, ...]
+    #: What the check counted, cited whatever the colour (R24: the Sitzungen and their dates).
+    evidence: str = ""
 
     @property
     def reason(self) -> str:
         if not self.findings:
-            return STATUS_LABELS[Status.GREEN]
-        return " ".join(f.message for f in self.findings)
+            return " ".join(filter(None, [STATUS_LABELS[Status.GREEN], self.evidence]))
+        return self.explanation
 
     @property
     def explanation(self) -> str:
-        """The reasons only, empty where there is nothing to explain (exports)."""
-        return " ".join(f.message for f in self.findings)
+        """The reasons and the evidence, empty where there is nothing to explain (exports)."""
+        return " ".join(filter(None, [*(f.message for f in self.findings), self.evidence]))
 
     @property
     def label(self) -> str:
@@ -154,13 +174,27 @@ class ComplianceRow:
         return next(cell for cell in self.cells if cell.key == key)
 
 
+#: Where ``prepare`` puts each group's held Sitzungen with published minutes (R24).
+MEETINGS_ATTR = "r24_sitzungen"
+
+
 def prepare(queryset) -> list[FachgruppePage]:
     """Load what the checks read in a fixed number of queries, however many groups there are."""
     members = FachgruppeMember.objects.select_related("organisation__parent")
+    held = Sitzung.objects.held_with_minutes().only("pk", "fachgruppe_id", "starts_at")
     return list(
         queryset.select_related("koordination__organisation", "moderation__organisation")
-        .prefetch_related(Prefetch("members", queryset=members))
+        .prefetch_related(Prefetch("members", queryset=members),
+                          Prefetch("sitzungen", queryset=held, to_attr=MEETINGS_ATTR))
     )
+
+
+def loaded_meetings(fachgruppen: Iterable[FachgruppePage]) -> dict[int, tuple[datetime.date, ...]]:
+    """R24: the dates (Europe/Berlin) ``prepare`` loaded, by page id (groups not prepared: none)."""
+    return {
+        group.pk: tuple(timezone.localtime(s.starts_at).date() for s in getattr(group, MEETINGS_ATTR))
+        for group in fachgruppen if hasattr(group, MEETINGS_ATTR)
+    }
 
 
 def version_to_check(fachgruppe: FachgruppePage, draft: bool = False) -> FachgruppePage:
@@ -175,7 +209,9 @@ def build_row(fachgruppe: FachgruppePage, context: Context) -> ComplianceRow:
     cells = []
     for column in RULE_COLUMNS:
         findings = tuple(column.run(fachgruppe, context))
-        cells.append(Cell(column.key, column.heading_for(context.year), status_of(findings), findings))
+        evidence = column.cite(fachgruppe, context) if column.cite else ""
+        cells.append(Cell(column.key, column.heading_for(context.year), status_of(findings),
+                          findings, evidence))
     return ComplianceRow(fachgruppe, cells)
 
 
@@ -184,8 +220,10 @@ def build_rows(fachgruppen: Iterable[FachgruppePage], year: int | None = None,
     """One row per group; ``year`` is the current calendar year of the check (default: today's);
     ``draft`` checks the newest revision of every group instead of the published version."""
     today = today or datetime.date.today()
+    fachgruppen = list(fachgruppen)
     context = Context(year=year or today.year, today=today,
-                      live_groups=tuple(rules.active_fachgruppen()))
+                      live_groups=tuple(rules.active_fachgruppen()),
+                      meetings=loaded_meetings(fachgruppen))
     return [build_row(version_to_check(group, draft), context) for group in fachgruppen]
 
 

@@ -31,8 +31,9 @@ from workflow.vorgang import MACHINES, Vorgang
 AG, PL = G.AG_TRANSFER, G.PLENUM  # the bodies whose Protokolle record decisions
 
 #: The AG Transfer's consent that puts an item before the Plenum (R10, R11).
-AG_CONSENT_TO_PLENUM = Step("Zustimmen und dem Plenum vorlegen", AG, protokoll=AG, checklist=True,
-                            notify=(PL,))
+AG_CONSENT_TO_PLENUM = Step(
+    "Zustimmen und dem Plenum vorlegen", AG, protokoll=AG, checklist=True, notify=(PL,),
+    minutes="Die AG Transfer stimmt {subject} zu ({checklist}) und legt {pronoun} dem Plenum vor.")
 
 
 class Anerkennung(Vorgang):
@@ -68,27 +69,34 @@ class Anerkennung(Vorgang):
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.IM_PLENUM,
                 conditions=[guards.revision_intact], permission=ag_transfer_permission,
                 custom=Step("Dem Plenum zur Anerkennung vorschlagen", AG, protokoll=AG,
-                            notify=(PL, G.LEITUNGSKREIS)))
+                            notify=(PL, G.LEITUNGSKREIS),
+                            minutes="Die AG Transfer schlägt dem Plenum vor, {object} "
+                                    "anzuerkennen (R1)."))
     def ag_vorschlagen(self, user=None, decision=None) -> None:
         """R1: on the proposal of AG Transfer and Leitungskreis the group goes to the Plenum."""
 
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.ENTWURF,
                 permission=ag_transfer_permission,
-                custom=Step("Zur Überarbeitung zurückgeben", AG, protokoll=AG, reasons=True))
+                custom=Step("Zur Überarbeitung zurückgeben", AG, protokoll=AG, reasons=True,
+                            minutes="Die AG Transfer gibt den Antrag {genitive} auf Anerkennung "
+                                    "zur Überarbeitung zurück (R1). {reasons}"))
     def ag_zurueckverweisen(self, user=None, decision=None) -> None:
         """R1: the AG Transfer returns the application, with its reasons."""
 
     @transition(field="state", source=S.IM_PLENUM, target=S.ANERKANNT,
                 conditions=[guards.revision_intact], permission=plenum_permission,
                 custom=Step("Anerkennen (Plenumsbeschluss)", PL, protokoll=PL, votes=True,
-                            approves=True, access="grant"))
+                            approves=True, access="grant",
+                            minutes="Das Plenum erkennt {object} an (R1). {votes}."))
     def plenum_anerkennen(self, user=None, decision=None) -> None:
         """R1 recognition; R19: the group gets its own access and collection (``access``)."""
 
     @transition(field="state", source=S.IM_PLENUM, target=S.ABGELEHNT,
                 permission=plenum_permission,
                 custom=Step("Ablehnen (Plenumsbeschluss)", PL, protokoll=PL, votes=True,
-                            approves=False, reasons=True))
+                            approves=False, reasons=True,
+                            minutes="Das Plenum lehnt die Anerkennung {genitive} ab (R1). "
+                                    "{votes}. {reasons}"))
     def plenum_ablehnen(self, user=None, decision=None) -> None:
         """R1: the Plenum refuses; a new application starts a new Vorgang."""
 
@@ -102,21 +110,27 @@ class Anerkennung(Vorgang):
                 permission=plenum_permission,
                 custom=Step("Aberkennen (Plenumsbeschluss)", PL, protokoll=PL, votes=True,
                             approves=True, reasons=True, notify=(G.LEITUNGSKREIS,),
-                            access="revoke"))
+                            access="revoke",
+                            minutes="Das Plenum erkennt {subject} die Anerkennung ab (R22). "
+                                    "{votes}. {reasons}"))
     def plenum_aberkennen(self, user=None, decision=None) -> None:
         """R22: the Plenum withdraws the name; R19: editing ends, pages and records stay."""
 
     @transition(field="state", source=S.ABERKENNUNG_VORGESCHLAGEN, target=S.ANERKANNT,
                 permission=plenum_permission,
                 custom=Step("Aberkennung ablehnen (Plenumsbeschluss)", PL, protokoll=PL,
-                            votes=True, approves=False, notify=(G.LEITUNGSKREIS,)))
+                            votes=True, approves=False, notify=(G.LEITUNGSKREIS,),
+                            minutes="Das Plenum lehnt die Aberkennung {genitive} ab; {pronoun} "
+                                    "bleibt anerkannt (R22). {votes}."))
     def plenum_aberkennung_ablehnen(self, user=None, decision=None) -> None:
         """R22: the group keeps its recognition and its access."""
 
     @transition(field="state", source=S.ANERKANNT, target=S.AUFGELOEST,
                 permission=ag_transfer_permission,
                 custom=Step("Auflösung bekanntgeben", AG, protokoll=AG, notify=(PL,),
-                            access="revoke"))
+                            access="revoke",
+                            minutes="Die AG Transfer gibt die Auflösung {genitive} bekannt "
+                                    "(R21)."))
     def aufloesung_bekanntgeben(self, user=None, decision=None) -> None:
         """R21: dissolution is announced in the AG Transfer; the Plenum is informed by e-mail."""
 
@@ -126,14 +140,18 @@ class _Freigabe:
 
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.ENTWURF,
                 permission=ag_transfer_permission,
-                custom=Step("Ablehnen (zurück an die Fachgruppe)", AG, protokoll=AG, reasons=True))
+                custom=Step("Ablehnen (zurück an die Fachgruppe)", AG, protokoll=AG, reasons=True,
+                            minutes="Die AG Transfer lehnt {object} ab und gibt {pronoun} an "
+                                    "die Fachgruppe zurück. {reasons}"))
     def ag_ablehnen(self, user=None, decision=None) -> None:
         """R10, R11: the AG Transfer refuses, with reasons; the group may submit again."""
 
     @transition(field="state", source=S.IM_PLENUM, target=S.ENTWURF,
                 permission=plenum_permission,
                 custom=Step("Ablehnen (Plenumsbeschluss)", PL, protokoll=PL, votes=True,
-                            approves=False, reasons=True))
+                            approves=False, reasons=True,
+                            minutes="Das Plenum lehnt {object} ab und gibt {pronoun} an die "
+                                    "Fachgruppe zurück. {votes}. {reasons}"))
     def plenum_ablehnen(self, user=None, decision=None) -> None:
         """R10, R11: the Plenum refuses, with reasons; the group may submit again."""
 
@@ -179,7 +197,8 @@ class Produktfreigabe(_Freigabe, Vorgang):
     @transition(field="state", source=S.IM_PLENUM, target=S.BESCHLOSSEN,
                 conditions=[guards.revision_intact], permission=plenum_permission,
                 custom=Step("Beschließen (Plenumsbeschluss)", PL, protokoll=PL, votes=True,
-                            approves=True, notify=(G.REDAKTION,)))
+                            approves=True, notify=(G.REDAKTION,),
+                            minutes="Das Plenum beschließt die Freigabe {genitive} (R11). {votes}."))
     def plenum_beschliessen(self, user=None, decision=None) -> None:
         """R11: the Plenum decides; the Redaktion publishes the decided revision."""
 
@@ -214,7 +233,9 @@ class Veranstaltungsfreigabe(_Freigabe, Vorgang):
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.BESCHLOSSEN,
                 conditions=[guards.revision_intact], permission=ag_transfer_permission,
                 custom=Step("Zustimmen (ohne Plenum)", AG, protokoll=AG, checklist=True,
-                            notify=(G.REDAKTION,)))
+                            notify=(G.REDAKTION,),
+                            minutes="Die AG Transfer stimmt {subject} zu ({checklist}); die "
+                                    "Zustimmung des Plenums ist nicht erforderlich (R10)."))
     def ag_zustimmen(self, user=None, decision=None) -> None:
         """R10: the AG Transfer's consent suffices."""
 
@@ -227,7 +248,8 @@ class Veranstaltungsfreigabe(_Freigabe, Vorgang):
     @transition(field="state", source=S.IM_PLENUM, target=S.BESCHLOSSEN,
                 conditions=[guards.revision_intact], permission=plenum_permission,
                 custom=Step("Zustimmen (Plenumsbeschluss)", PL, protokoll=PL, votes=True,
-                            approves=True, notify=(G.REDAKTION,)))
+                            approves=True, notify=(G.REDAKTION,),
+                            minutes="Das Plenum stimmt {subject} zu (R10). {votes}."))
     def plenum_zustimmen(self, user=None, decision=None) -> None:
         """R10: the Plenum consents; the Redaktion publishes the decided revision."""
 

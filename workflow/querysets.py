@@ -114,6 +114,10 @@ def own_fachgruppen(user) -> models.QuerySet:
         | Q(moderation__user=user)).distinct()
 
 
+#: ``SitzungState.GEHALTEN`` and ``ABGESCHLOSSEN`` (``workflow.sitzung`` imports this module).
+HELD_STATES = ("gehalten", "abgeschlossen")
+
+
 class SitzungQuerySet(models.QuerySet):
     """Lookups of Sitzungen by body, group and time (R18, R24)."""
 
@@ -123,6 +127,11 @@ class SitzungQuerySet(models.QuerySet):
         if fachgruppe is not None:
             queryset = queryset.filter(fachgruppe_id=fachgruppe.pk)
         return queryset
+
+    def held_with_minutes(self):
+        """R24: Sitzungen that were held (``gehalten`` or ``abgeschlossen``) and whose Protokoll
+        is published; planned Sitzungen and draft Protokolle do not count."""
+        return self.filter(state__in=HELD_STATES, protokoll__live=True)
 
     def upcoming(self, now=None):
         return self.filter(starts_at__gte=now or timezone.now()).order_by("starts_at", "pk")

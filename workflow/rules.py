@@ -9,7 +9,8 @@ review (``revision.as_object()``), so related inlines are read with ``.all()`` a
 in Python, which works for both. No check writes anything; the checks receive what they
 check. The one lookup of Vorgänge, the groups holding a topic for R17, is the queryset's
 (``VorgangQuerySet.fachgruppen_holding_topics``) and is only asked when the caller passes no
-``others``.
+``others``; likewise R24's held Sitzungen with published minutes (``held_meeting_dates``)
+when the caller passes no ``meetings``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from om_pages.models import FachgruppePage, JahresberichtPage, ProtokollPage
+from django.utils import timezone
+
+from om_pages.models import FachgruppePage, JahresberichtPage
+from workflow.choices import Gremium
+from workflow.sitzung import Sitzung
 from workflow.vorgang import Vorgang
 
 
@@ -200,11 +205,38 @@ def check_r13_partners_join(fachgruppe: FachgruppePage) -> list[Finding]:
 MIN_MEETINGS_PER_YEAR = 2
 
 
+def held_meeting_dates(fachgruppe: FachgruppePage) -> list[datetime.date]:
+    """R24: the dates (Europe/Berlin) of the group's held Sitzungen with a published Protokoll.
+
+    The Kriterien-Check loads them for all groups at once (``compliance.prepare``) and passes
+    them in; this lookup is for callers that check one group.
+    """
+    starts = (Sitzung.objects.of_body(Gremium.FACHGRUPPE, fachgruppe).held_with_minutes()
+              .values_list("starts_at", flat=True))
+    return [timezone.localtime(start).date() for start in starts]
+
+
+def meetings_in(meetings: Iterable[datetime.date], year: int) -> list[datetime.date]:
+    return sorted(day for day in meetings if day.year == year)
+
+
+def r24_evidence(meetings: Iterable[datetime.date], year: int) -> str:
+    """„Sitzungen mit Protokoll 2026: 12.03.2026, 24.09.2026“ (empty without any)."""
+    days = meetings_in(meetings, year)
+    if not days:
+        return ""
+    return f"Sitzungen mit Protokoll {year}: " + ", ".join(f"{day:%d.%m.%Y}" for day in days)
+
+
 def check_r24_meets_twice(fachgruppe: FachgruppePage, year: int,
-                          today: datetime.date | None = None) -> list[Finding]:
-    """R24: at least two meetings (published Protokolle) in the calendar year ``year``."""
+                          today: datetime.date | None = None,
+                          meetings: Iterable[datetime.date] | None = None) -> list[Finding]:
+    """R24: at least two Sitzungen in the calendar year ``year`` that were held and whose
+    Protokoll is published. ``meetings``: their dates (``held_meeting_dates``), if loaded."""
     today = today or datetime.date.today()
-    count = ProtokollPage.objects.live().child_of(fachgruppe).filter(date__year=year).count()
+    if meetings is None:
+        meetings = held_meeting_dates(fachgruppe)
+    count = len(meetings_in(meetings, year))
     if count >= MIN_MEETINGS_PER_YEAR:
         return []
     message = f"{count} Protokoll(e) für {year}; mindestens {MIN_MEETINGS_PER_YEAR} Sitzungen im Jahr."

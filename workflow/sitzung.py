@@ -117,7 +117,8 @@ class Sitzung(ClusterableModel):
     def body_name(self) -> str:
         """„der AG Transfer“-style name for sentences: the body, or the Fachgruppe's title."""
         if self.gremium == Gremium.FACHGRUPPE and self.fachgruppe_id:
-            return f"der Fachgruppe {self.fachgruppe.title}"
+            title = self.fachgruppe.title  # usually „Fachgruppe …“ already
+            return f"der {title}" if title.startswith("Fachgruppe ") else f"der Fachgruppe {title}"
         return {Gremium.LEITUNGSKREIS: "des Leitungskreises", Gremium.PLENUM: "des Plenums"}.get(
             self.gremium, f"der {self.get_gremium_display()}")
 

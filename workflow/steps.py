@@ -31,7 +31,12 @@ class Step(Mapping):
     ``checklist``: the AG Transfer confirms R6, R8, R9, R15, R23; ``reasons``: a comment is
     required; ``notify``: bodies informed besides the one acting next (R21: the Plenum);
     ``final``: the Vorgang ends for good, the form asks for a confirmation;
-    ``access``: the group's own access is granted (R1, R19) or revoked (R21, R22).
+    ``access``: the group's own access is granted (R1, R19) or revoked (R21, R22);
+    ``minutes``: for a step decided in a Sitzung, the sentence its Protokoll records under the
+    TOP (``workflow.minutes``), with the placeholders {subject} (dative: „dem Produkt „…““),
+    {object} (accusative), {genitive}, {pronoun} („es“, „sie“), {checklist} („R6, R8, R9,
+    R15, R23 bestätigt“), {votes} („Abstimmung: 24 Ja, 2 Nein, 3 Enthaltungen“) and
+    {reasons} („Begründung: …“).
     """
 
     label: str
@@ -44,6 +49,7 @@ class Step(Mapping):
     notify: tuple[str, ...] = ()
     final: bool = False
     access: Literal["grant", "revoke"] | None = None
+    minutes: str = ""
 
     def __getitem__(self, key: str) -> Any:
         if key not in self._names():
