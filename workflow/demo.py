@@ -27,6 +27,7 @@ from om_pages.models import (
     VeranstaltungPage,
 )
 from workflow.agenda import propose_agenda, vorgang_title
+from workflow.minutes import draft_minutes
 from workflow.models import (
     CHECKLIST,
     FachgruppeZugang,
@@ -228,6 +229,22 @@ def run_paths(paths: list[DemoPath], actors: dict[str, object]) -> None:
         pending = [path for path in pending if path.steps]
 
 
+def publish_demo_minutes(actors: dict[str, object]) -> None:
+    """The Schriftführung drafts the minutes of every held demo Sitzung of a body and publishes
+    them (which closes the Sitzung), except for each body's latest: its minutes stay a draft,
+    still being completed, and the Sitzung stays held."""
+    held = list(Sitzung.objects.filter(state=SitzungState.GEHALTEN, protokoll=None).exclude(
+        gremium=Gremium.FACHGRUPPE).order_by("starts_at", "pk"))
+    latest = {sitzung.gremium: sitzung for sitzung in held}
+    for sitzung in held:
+        writer = actors[sitzung.gremium]
+        protokoll = draft_minutes(sitzung, writer)
+        protokoll.body = "<p>Die Sitzung wurde ordnungsgemäß einberufen; das Gremium war beschlussfähig.</p>"
+        revision = protokoll.save_revision(user=writer)
+        if latest[sitzung.gremium] != sitzung:
+            revision.publish(user=writer)
+
+
 def ensure_upcoming_sitzungen(actors: dict[str, object]) -> None:
     """One planned Sitzung per body in three weeks, its agenda proposed from what still waits."""
     start = (timezone.localtime() + datetime.timedelta(days=21)).replace(
@@ -357,6 +374,9 @@ def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=N
             vorgang.save()
             demo_paths.append(DemoPath(vorgang, list(path), editors[page.get_parent().pk]))
     run_paths(demo_paths, actors)
+    if not Sitzung.objects.of_body(Gremium.LEITUNGSKREIS).exists():
+        hold_sitzung(Gremium.LEITUNGSKREIS, actors)
+    publish_demo_minutes(actors)
     ensure_upcoming_sitzungen(actors)
     # A later edit of a published Produkt: the live page stays as decided (revision pinning).
     produkt = ProduktPage.objects.filter(title="Checkliste psychische Belastung").first()
