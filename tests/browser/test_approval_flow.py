@@ -8,8 +8,9 @@ nothing of it; afterwards it is on the Fachgruppe's page and on the home page.
 
 import pytest
 
-from om_pages.models import FachgruppePage, GremiumPage, ProduktKind, ProduktPage, ProtokollPage
+from om_pages.models import FachgruppePage, ProduktKind, ProduktPage
 from tests.browser.helpers import log_in, log_out
+from tests.workflow.conftest import held_top
 from workflow.models import CHECKLIST, Vorgang
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -17,11 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Leitfaden Cloud-Dienste im Kleinbetrieb"
 SUMMARY = "Wie kleine Betriebe Cloud-Dienste datenschutzgerecht auswählen."
 NO_ACCESS = "Sie haben leider keinen Zugang zu diesem Bereich."
-
-
-def latest_protokoll(kind: str) -> ProtokollPage:
-    gremium = GremiumPage.objects.get(kind=kind)
-    return ProtokollPage.objects.child_of(gremium).order_by("-date").first()
 
 
 def create_draft(fachgruppe: FachgruppePage) -> ProduktPage:
@@ -85,13 +81,14 @@ def test_produkt_from_submission_to_publication(demo_home, browser_page, screens
     log_out(page)
     assert_not_public(page, produkt)
 
-    # 2. The AG Transfer approves it from its panel: Protokoll and the checklist (R6 … R23).
+    # 2. The AG Transfer approves it from its panel, under the TOP of its held Sitzung, with the
+    # checklist (R6 … R23).
+    ag_top = held_top(vorgang, "ag_transfer")
     log_in(page, "agtransfer")
     open_from_panel(page, screenshot, "20-ag-transfer-zur-entscheidung")
     page.get_by_role("link", name="Zustimmen und dem Plenum vorlegen").click()
-    ag_protokoll = latest_protokoll("ag_transfer")
     page.get_by_label("Kommentar / Begründung").fill("Die AG Transfer empfiehlt den Leitfaden.")
-    page.get_by_label("Protokoll der entscheidenden Sitzung").select_option(str(ag_protokoll.pk))
+    page.get_by_label("Tagesordnungspunkt der entscheidenden Sitzung").select_option(str(ag_top.pk))
     for text in CHECKLIST.values():
         page.get_by_label(text).check()
     screenshot(page, "21-ag-transfer-formular")
@@ -101,18 +98,18 @@ def test_produkt_from_submission_to_publication(demo_home, browser_page, screens
     vorgang.refresh_from_db()
     assert vorgang.state == "im_plenum"
     entry = vorgang.entries().order_by("-pk").first()
-    assert entry.protokoll_id == ag_protokoll.pk
+    assert (entry.tagesordnungspunkt_id, entry.sitzung_id) == (ag_top.pk, ag_top.sitzung_id)
     assert entry.user.username == "agtransfer"
     log_out(page)
     assert_not_public(page, produkt)
 
     # 3. The Plenum decides with its vote.
+    plenum_top = held_top(vorgang, "plenum")
     log_in(page, "plenum")
     open_from_panel(page, screenshot, "22-plenum-zur-entscheidung")
     page.get_by_role("link", name="Beschließen (Plenumsbeschluss)").click()
-    plenum_protokoll = latest_protokoll("plenum")
     page.get_by_label("Kommentar / Begründung").fill("Einstimmig bei zwei Enthaltungen.")
-    page.get_by_label("Protokoll der entscheidenden Sitzung").select_option(str(plenum_protokoll.pk))
+    page.get_by_label("Tagesordnungspunkt der entscheidenden Sitzung").select_option(str(plenum_top.pk))
     page.get_by_label("Ja-Stimmen").fill("21")
     page.get_by_label("Nein-Stimmen").fill("0")
     page.get_by_label("Enthaltungen").fill("2")

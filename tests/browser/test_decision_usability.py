@@ -21,8 +21,8 @@ def test_decision_form_withdrawal_and_own_check(demo_home, browser_page, screens
     page.goto(f"/admin/freigabe/{vorgang.page_id}/ag_zustimmen/")
     page.get_by_label(CHECKLIST["R6"]).check()
     page.get_by_role("button", name="Zustimmen und dem Plenum vorlegen").click()
-    protokoll_field = page.locator("[data-field-wrapper]").filter(has=page.locator("#id_protokoll"))
-    protokoll_field.get_by_text("Protokoll der entscheidenden Sitzung angeben").wait_for()
+    top_field = page.locator("[data-field-wrapper]").filter(has=page.locator("#id_top"))
+    top_field.get_by_text("Tagesordnungspunkt der Sitzung angeben").wait_for()
     for rule in ("R8", "R9", "R15", "R23"):
         field = page.locator("[data-field-wrapper]").filter(has=page.locator(f"#id_check_{rule}"))
         assert field.get_by_text(f"muss {rule} bestätigt sein").count() == 1
