@@ -9,8 +9,9 @@ from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
-# The Kriterien-Check registers itself; deciding bodies read the files of their Vorgänge (R19).
-from workflow import compliance_hooks, files  # noqa: F401
+# The Kriterien-Check and the invitation to a Sitzung register themselves; deciding bodies
+# read the files of their Vorgänge (R19).
+from workflow import compliance_hooks, files, invitation_hooks  # noqa: F401
 from workflow.editor_notice import submitted_draft_notice
 from workflow.freeze import drop_frozen_overwrite
 from workflow.publishing import GATED_PAGE_TYPES
