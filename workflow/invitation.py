@@ -161,7 +161,8 @@ def when(sitzung: Sitzung) -> str:
 
 def subject(sitzung: Sitzung, is_update: bool) -> str:
     kind = "Aktualisierte Einladung" if is_update else "Einladung"
-    return f"[OM] {kind}: Sitzung {sitzung.body_name} am {sitzung.starts_at_local} Uhr"
+    # Berlin time, whatever time zone the sending admin user has chosen for the admin
+    return f"[OM] {kind}: Sitzung {sitzung.body_name} am {local_start(sitzung):%d.%m.%Y, %H:%M} Uhr"
 
 
 def description(agenda: list[dict]) -> str:

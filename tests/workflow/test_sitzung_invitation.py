@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -409,3 +411,21 @@ def test_restricted_fachgruppe_sitzung_stays_out_of_the_feed(demo_home, client):
                                  starts_at=future())
     fachgruppe.unpublish()
     assert f"{own.uid}@127.0.0.1" not in {str(e["UID"]) for e in feed_events(client)}
+
+
+@pytest.mark.django_db
+def test_feed_queries_do_not_grow_with_sitzungen(demo_home, client, django_assert_max_num_queries):
+    fachgruppe = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung")
+    for days in range(3):
+        sitzung_of(starts_at=future(days + 10))
+        Sitzung.objects.create(gremium=Gremium.FACHGRUPPE, fachgruppe=fachgruppe,
+                               starts_at=future(days + 10))
+    client.get("/feeds/veranstaltungen.ics")  # warm per-process caches
+    with CaptureQueriesContext(connection) as before:
+        client.get("/feeds/veranstaltungen.ics")
+    for days in range(20):
+        sitzung_of(starts_at=future(days + 40))
+        Sitzung.objects.create(gremium=Gremium.FACHGRUPPE, fachgruppe=fachgruppe,
+                               starts_at=future(days + 40))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert len(feed_events(client)) >= 46
