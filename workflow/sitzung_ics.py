@@ -80,6 +80,7 @@ def sitzung_event(sitzung: Sitzung, *, location: str, description: str = "", url
         event.add("description", description)
     if url:
         event.add("url", url)
+    event.add("categories", ["Sitzung"])
     event.add("status", "CONFIRMED")
     return event
 
