@@ -17,6 +17,7 @@ from django.utils.html import strip_tags
 from icalendar import Calendar, Event
 from wagtail.models import Page, Site
 
+from om_pages.extension import extra_calendar_events
 from om_pages.models import FachgruppePage, ProtokollPage, VeranstaltungPage
 from om_pages.public import attach_parents, visible
 
@@ -135,8 +136,13 @@ class FachgruppeProtokollFeed(ProtokollFeed):
 # --- iCal ------------------------------------------------------------------------------------
 
 
-def calendar_response(request: HttpRequest, name: str, events, filename: str) -> HttpResponse:
-    """RFC 5545 calendar; the icalendar package does the escaping, line folding and CRLF."""
+def calendar_response(request: HttpRequest, name: str, events, filename: str,
+                      extra_events=()) -> HttpResponse:
+    """RFC 5545 calendar; the icalendar package does the escaping, line folding and CRLF.
+
+    ``extra_events``: finished ``icalendar.Event`` objects of other apps (``om_pages.extension``,
+    e.g. upcoming Sitzungen); a VTIMEZONE is added for every TZID they use.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Offensive Mittelstand//om-records//DE")
     calendar.add("version", "2.0")
@@ -166,6 +172,9 @@ def calendar_response(request: HttpRequest, name: str, events, filename: str) ->
         if url:
             event.add("url", url)
         calendar.add_component(event)
+    for event in extra_events:
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}.ics"'
     return response
@@ -179,11 +188,12 @@ def calendar_events(queryset) -> list[VeranstaltungPage]:
 def veranstaltungen_ical(request: HttpRequest) -> HttpResponse:
     events = calendar_events(visible(VeranstaltungPage, site_root(request)))
     return calendar_response(request, "Veranstaltungen der Offensive Mittelstand", events,
-                             "veranstaltungen")
+                             "veranstaltungen", extra_calendar_events(request))
 
 
 def fachgruppe_veranstaltungen_ical(request: HttpRequest, slug: str) -> HttpResponse:
     fachgruppe = public_fachgruppe(request, slug)
     events = calendar_events(VeranstaltungPage.objects.live().public().child_of(fachgruppe))
     return calendar_response(request, f"Veranstaltungen der {fachgruppe.title}", events,
-                             f"veranstaltungen-{fachgruppe.slug}")
+                             f"veranstaltungen-{fachgruppe.slug}",
+                             extra_calendar_events(request, fachgruppe))

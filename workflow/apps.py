@@ -19,17 +19,21 @@ class WorkflowConfig(AppConfig):
         from wagtail.models import Page, Revision
         from wagtail.signals import page_published
 
+        from om_pages.extension import register_calendar_source
         from om_pages.models import GremiumPage, ProtokollPage
         from om_pages.signals import demo_content_loaded
         from workflow import (
             body_pages,
             demo,
             freeze,
+            invitation,
             page_forms,
             protokoll_sitzung,
             publishing,
             records,
+            sitzung_feed,
         )
+        from workflow.sitzung import Sitzung
 
         # After every step (like DCWorkflow's subscribers): the record first, then R19 access.
         post_transition.connect(records.record_transition, dispatch_uid="workflow.record")
@@ -50,6 +54,11 @@ class WorkflowConfig(AppConfig):
         post_save.connect(body_pages.sync_body_page_rights, sender=GremiumPage,
                           dispatch_uid="workflow.body_page_rights")
         body_pages.register_body_page_tester()
+        # A change to an invited Sitzung (time, place, link, agenda) sends an update (R24).
+        post_save.connect(invitation.schedule_update_check, sender=Sitzung,
+                          dispatch_uid="workflow.sitzung_invitation_update")
+        # Upcoming Sitzungen in the public iCal feeds: date, time, place, body only (R19).
+        register_calendar_source(sitzung_feed.public_sitzung_events)
         publishing.register_permission_testers()  # R10, R11: only the decided revision goes live
         page_forms.register_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

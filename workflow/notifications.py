@@ -20,10 +20,16 @@ from workflow.permissions import BODY_GROUP_NAMES, Gremium
 logger = logging.getLogger("workflow")
 
 
-def body_emails(gremium: str) -> set[str]:
+def group_emails(**group_lookup) -> set[str]:
+    """Addresses of the active users in the Django group matching ``group_lookup`` (name=…, pk=…)."""
     User = get_user_model()
-    users = User.objects.filter(is_active=True, groups__name=BODY_GROUP_NAMES[gremium])
-    return {u.email for u in users if u.email}
+    lookup = {f"groups__{key}": value for key, value in group_lookup.items()}
+    users = User.objects.filter(is_active=True, **lookup).exclude(email="")
+    return set(users.values_list("email", flat=True))
+
+
+def body_emails(gremium: str) -> set[str]:
+    return group_emails(name=BODY_GROUP_NAMES[gremium])
 
 
 def fachgruppe_emails(fachgruppe) -> set[str]:

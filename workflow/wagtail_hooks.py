@@ -10,8 +10,8 @@ from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
 # These register themselves: the Kriterien-Check; deciding bodies read the files of their
-# Vorgänge (R19); „Protokoll entwerfen“ of a held Sitzung (R19, R24).
-from workflow import compliance_hooks, files, minutes_admin  # noqa: F401
+# Vorgänge (R19); the invitation to a Sitzung and „Protokoll entwerfen“ (R19, R24).
+from workflow import compliance_hooks, files, invitation_hooks, minutes_admin  # noqa: F401
 from workflow.editor_notice import submitted_draft_notice
 from workflow.freeze import drop_frozen_overwrite
 from workflow.publishing import GATED_PAGE_TYPES
