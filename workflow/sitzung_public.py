@@ -12,7 +12,8 @@ reads only the kind ("Beratung einer Produktfreigabe") and the group, if the gro
 public; a refusal or return of such an item names it no more than its agenda did.
 
 ``present(sitzungen)`` reads everything for any number of Sitzungen in a fixed number of
-queries (the Sitzungen, their TOPs, their Einträge, earlier decisions, page visibility).
+queries (the Sitzungen; their TOPs and their Einträge with the decisions on their items,
+each only if there are any; the visibility of the pages they name).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -104,7 +105,10 @@ def is_public(sitzung: Sitzung, owner: Page | None) -> bool:
 
 
 def sitzungen_of(page: Page) -> tuple[list[Sitzung], list[Sitzung]]:
-    """(upcoming, past) Sitzungen of a body's or group's page, soonest and newest first."""
+    """(upcoming, past) Sitzungen of a body's or group's page, soonest and newest first.
+
+    One query for both lists (the newest ``PAST_ON_PAGE`` past ones).
+    """
     if isinstance(page, GremiumPage):
         queryset = Sitzung.objects.of_body(page.kind)
     elif isinstance(page, FachgruppePage):
@@ -112,17 +116,33 @@ def sitzungen_of(page: Page) -> tuple[list[Sitzung], list[Sitzung]]:
     else:
         return [], []
     now = timezone.now()
-    upcoming = queryset.upcoming(now).filter(state__in=UPCOMING_STATES)
-    past = queryset.past(now).filter(state__in=PAST_STATES)[:PAST_ON_PAGE]
-    return list(with_relations(upcoming)), list(with_relations(past))
+    past = queryset.past(now).filter(state__in=PAST_STATES).values("pk")[:PAST_ON_PAGE]
+    both = with_relations(queryset.filter(
+        Q(starts_at__gte=now, state__in=UPCOMING_STATES) | Q(pk__in=past)))
+    upcoming = sorted((s for s in both if s.starts_at >= now), key=lambda s: (s.starts_at, s.pk))
+    behind = sorted((s for s in both if s.starts_at < now), key=lambda s: (s.starts_at, s.pk),
+                    reverse=True)
+    return upcoming, behind
 
 
 def with_relations(queryset):
-    """The Sitzungen with what ``present`` reads: group, Protokoll, TOPs and their Vorgänge."""
-    tops = (Tagesordnungspunkt.objects.select_related("vorgang__page", "vorgang__group_page")
-            .order_by("sort_order", "pk"))
-    return queryset.select_related("fachgruppe", "protokoll").prefetch_related(
-        Prefetch("tops", queryset=tops))
+    """The Sitzungen with their group and Protokoll, and whether they have TOPs and Einträge
+    (so that ``present`` asks for those only when there are any)."""
+    return (queryset.select_related("fachgruppe", "protokoll")
+            .annotate(has_tops=Exists(Tagesordnungspunkt.objects.filter(sitzung=OuterRef("pk"))),
+                      has_entries=Exists(Eintrag.objects.filter(sitzung=OuterRef("pk")))))
+
+
+def tops_of(sitzungen: list[Sitzung]) -> dict[int, list[Tagesordnungspunkt]]:
+    """The TOPs of each Sitzung in their order, with their Vorgänge: one query, or none."""
+    tops: dict[int, list[Tagesordnungspunkt]] = {}
+    with_tops = [s.pk for s in sitzungen if s.has_tops]
+    if with_tops:
+        for top in (Tagesordnungspunkt.objects.filter(sitzung__in=with_tops)
+                    .select_related("vorgang__page", "vorgang__group_page")
+                    .order_by("sort_order", "pk")):
+            tops.setdefault(top.sitzung_id, []).append(top)
+    return tops
 
 
 def present(sitzungen: Iterable[Sitzung]) -> list[PublicSitzung]:
@@ -130,15 +150,21 @@ def present(sitzungen: Iterable[Sitzung]) -> list[PublicSitzung]:
     sitzungen = list(sitzungen)
     if not sitzungen:
         return []
-    entries = list(
-        Eintrag.objects.filter(sitzung__in=sitzungen)
-        .select_related("vorgang__page", "vorgang__group_page", "tagesordnungspunkt")
-        .order_by("tagesordnungspunkt__sort_order", "created_at", "pk"))
-    vorgaenge = {top.vorgang for s in sitzungen for top in s.tops.all() if top.vorgang_id}
+    tops = tops_of(sitzungen)
+    top_vorgaenge = {top.vorgang_id for items in tops.values() for top in items if top.vorgang_id}
+    recorded = []
+    if top_vorgaenge or any(s.has_entries for s in sitzungen):
+        # one query: the Beschlüsse of these Sitzungen and every decision on their items
+        recorded = list(
+            Eintrag.objects.filter(Q(sitzung__in=sitzungen)
+                                   | Q(vorgang__in=top_vorgaenge, sitzung__isnull=False))
+            .select_related("vorgang__page", "vorgang__group_page", "tagesordnungspunkt")
+            .order_by("tagesordnungspunkt__sort_order", "created_at", "pk"))
+    decided = {e.vorgang_id for e in recorded if e.target not in NEGATIVE_TARGETS}
+    ids = {s.pk for s in sitzungen}
+    entries = [e for e in recorded if e.sitzung_id in ids]
+    vorgaenge = {top.vorgang for items in tops.values() for top in items if top.vorgang_id}
     vorgaenge |= {entry.vorgang for entry in entries}
-    decided = set(
-        Eintrag.objects.filter(vorgang__in=[v.pk for v in vorgaenge], sitzung__isnull=False)
-        .exclude(target__in=NEGATIVE_TARGETS).values_list("vorgang_id", flat=True))
     pages = [s.protokoll for s in sitzungen] + [v.page for v in vorgaenge] \
         + [v.group_page for v in vorgaenge]
     visible = publicly_visible_ids(pages)
@@ -152,7 +178,7 @@ def present(sitzungen: Iterable[Sitzung]) -> list[PublicSitzung]:
         upcoming = sitzung.state in UPCOMING_STATES and sitzung.starts_at >= now
         result.append(PublicSitzung(
             sitzung=sitzung, upcoming=upcoming, place=place_of(sitzung),
-            agenda=[public_top(top, subject) for top in sitzung.tops.all()],
+            agenda=[public_top(top, subject) for top in tops.get(sitzung.pk, [])],
             beschluesse=[
                 Beschluss(entry.tagesordnungspunkt.number if entry.tagesordnungspunkt_id
                           else None, entry.label, subject(entry.vorgang))
