@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from wagtail.models import PageViewRestriction
 
 from om_pages.models import (
     FachgruppePage,
@@ -353,3 +354,23 @@ def test_query_count_does_not_grow_with_tops(demo_home, client):
     before = [queries(client, url) for url in urls]
     add_tops(upcoming, held, range(5, 50))
     assert [queries(client, url) for url in urls] == before
+
+
+def test_a_restricted_protokoll_is_not_linked(demo_home, client):
+    """View restrictions count like an unpublished page (om_pages.public.publicly_visible_ids)."""
+    sitzung = new_sitzung(-2, state=SitzungState.GEHALTEN)
+    protokoll = draft_protokoll(sitzung, "Protokoll hinter Passwort")
+    protokoll.save_revision().publish()
+    PageViewRestriction.objects.create(page=protokoll, restriction_type="password",
+                                       password="geheim")
+    html = html_of(client, detail_url(sitzung))
+    assert "Protokoll hinter Passwort" not in html and protokoll.url not in html
+
+
+def test_a_sitzung_ending_on_another_day_names_both_days(demo_home, client):
+    sitzung = new_sitzung(10)
+    sitzung.ends_at = sitzung.starts_at + datetime.timedelta(days=1)
+    sitzung.save()
+    with translation.override("de"):
+        end = date_format(timezone.localtime(sitzung.ends_at), "j. F Y, H:i")
+    assert f"–{end} Uhr" in html_of(client, detail_url(sitzung))
