@@ -19,7 +19,7 @@ def sitzung_detail(request: HttpRequest, uid: uuid.UUID) -> TemplateResponse:
     """Date, place, public agenda; once held: Protokoll (if published) and Beschlüsse."""
     sitzung = with_relations(Sitzung.objects.filter(uid=uid)).first()
     owner = owner_page(sitzung) if sitzung is not None else None
-    if sitzung is None or not is_public(sitzung, owner):
+    if sitzung is None or not is_public(owner):
         raise Http404("Diese Sitzung gibt es nicht.")
     return TemplateResponse(request, "workflow/public/sitzung_detail.html", {
         "item": present([sitzung])[0],

@@ -99,7 +99,7 @@ def owner_page(sitzung: Sitzung) -> Page | None:
     return GremiumPage.objects.filter(kind=sitzung.gremium).first()
 
 
-def is_public(sitzung: Sitzung, owner: Page | None) -> bool:
+def is_public(owner: Page | None) -> bool:
     """May a visitor see this Sitzung? Only when its body's or group's page is public (R19)."""
     return owner is not None and is_publicly_visible(owner)
 

@@ -216,14 +216,12 @@ def test_past_sitzung_links_its_live_protokoll_never_a_draft(demo_home, client):
         assert f'href="{protokoll.url}"' in html and "Protokoll der Testsitzung" in html
 
 
-def test_a_live_protokoll_under_an_unpublished_page_is_not_linked(demo_home, client):
+def test_a_groups_sitzung_is_gone_once_the_group_is_unpublished(demo_home, client):
     fachgruppe = FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung")
-    sitzung = Sitzung.objects.filter(fachgruppe=fachgruppe).exclude(protokoll=None).first()
+    sitzung = Sitzung.objects.filter(fachgruppe=fachgruppe, protokoll__live=True).first()
     protokoll = sitzung.protokoll
-    assert protokoll.live
-    html = html_of(client, body_page().url)  # the body's page does not show the group's Sitzung
-    assert protokoll.url not in html
-    fachgruppe.unpublish()
+    assert f'href="{protokoll.url}"' in html_of(client, detail_url(sitzung))
+    fachgruppe.unpublish()  # its live Protokolle are no longer served either (om_pages.serving)
     assert client.get(detail_url(sitzung)).status_code == 404
 
 
