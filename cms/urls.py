@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from om_pages import admin_visibility  # page-types report without others' drafts
 from om_pages import urls as om_pages_urls  # public feeds
 from search import urls as search_urls
+from workflow import public_sitzungen  # a Sitzung's public page (R19)
 
 urlpatterns = [
     # Wagtail's page-types report, limited to the pages the user may see (R19);
@@ -19,6 +20,8 @@ urlpatterns = [
     path("", include(search_urls)),
     # Atom and iCal feeds (before Wagtail's page catch-all)
     path("", include(om_pages_urls)),
+    # a Sitzung's public page, addressed by its calendar UID (not the guessable pk)
+    path("sitzungen/<uuid:uid>/", public_sitzungen.sitzung_detail, name="sitzung_public"),
 ]
 
 if settings.DEBUG:

@@ -7,7 +7,8 @@ home page, the Atom feeds or the iCal feed. Each helper costs a fixed number of 
 
 Single pages: ``is_publicly_visible(page)`` (live, public, every ancestor live) and
 ``has_unpublished_ancestor(page)``, which ``om_pages/serving.py`` uses to answer 404 for a
-page below an unpublished one.
+page below an unpublished one; ``publicly_visible_ids(pages)``, the same question for many
+pages at once (lists that link to pages of several owners).
 """
 
 from __future__ import annotations
@@ -48,6 +49,29 @@ def is_publicly_visible(page: Page) -> bool:
         Page.objects.ancestor_of(page, inclusive=True).filter(depth__gt=1)
         .filter(Q(live=False) | Q(view_restrictions__isnull=False)).exists()
     )
+
+
+def _ancestor_paths(page: Page) -> list[str]:
+    """The paths of ``page`` and its ancestors below the tree's root (depth > 1)."""
+    step = Page.steplen
+    return [page.path[:end] for end in range(2 * step, len(page.path) + 1, step)]
+
+
+def publicly_visible_ids(pages: Iterable[Page | None]) -> set[int]:
+    """The pks of the ``pages`` a visitor may open: ``is_publicly_visible`` for many, one query.
+
+    A page counts when it and every ancestor is live and none has a view restriction.
+    """
+    pages = [page for page in pages if page is not None and page.pk is not None and page.live]
+    if not pages:
+        return set()
+    paths = {path for page in pages for path in _ancestor_paths(page)}
+    hidden = set(
+        Page.objects.filter(path__in=paths)
+        .filter(Q(live=False) | Q(view_restrictions__isnull=False))
+        .values_list("path", flat=True)
+    )
+    return {page.pk for page in pages if hidden.isdisjoint(_ancestor_paths(page))}
 
 
 def visible(model: type[Page], root: Page):
