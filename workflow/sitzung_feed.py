@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.urls import reverse
 from icalendar import Event
 
 from om_pages.feeds import site_root
@@ -23,29 +24,28 @@ from workflow.sitzung_ics import public_location, sitzung_event
 UPCOMING_STATES = (SitzungState.GEPLANT, SitzungState.EINGELADEN)
 
 
-def public_sitzungen(request: HttpRequest, fachgruppe: FachgruppePage | None = None):
-    """The upcoming Sitzungen a visitor of this site may know of, with their public pages."""
+def upcoming_public_sitzungen(request: HttpRequest, fachgruppe: FachgruppePage | None = None):
+    """The upcoming Sitzungen a visitor of this site may know of (their body's or group's page
+    is public)."""
     queryset = (Sitzung.objects.filter(state__in=UPCOMING_STATES).upcoming()
                 .select_related("fachgruppe"))
     if fachgruppe is not None:  # the group's own feed (om_pages checked it is public)
-        return [(s, fachgruppe) for s in queryset.filter(gremium=Gremium.FACHGRUPPE,
-                                                         fachgruppe_id=fachgruppe.pk)]
+        return list(queryset.filter(gremium=Gremium.FACHGRUPPE, fachgruppe_id=fachgruppe.pk))
     root = site_root(request)
     bodies = {page.kind: page for page in visible(GremiumPage, root)}
     groups = {page.pk: page for page in visible(FachgruppePage, root)}
     queryset = queryset.filter(Q(gremium__in=list(bodies)) | Q(gremium=Gremium.FACHGRUPPE,
                                                              fachgruppe_id__in=list(groups)))
-    return [(s, groups.get(s.fachgruppe_id) if s.fachgruppe_id else bodies.get(s.gremium))
-            for s in queryset]
+    return list(queryset)
 
 
 def public_sitzung_events(request: HttpRequest, fachgruppe: FachgruppePage | None = None
                           ) -> list[Event]:
     """The calendar source for ``om_pages.extension.register_calendar_source``."""
     events = []
-    for sitzung, page in public_sitzungen(request, fachgruppe):
-        path = page.get_url(request) if page is not None else ""
-        url = request.build_absolute_uri(path) if path else ""
+    for sitzung in upcoming_public_sitzungen(request, fachgruppe):
+        # the Sitzung's public page (404 unless its body's or group's page is public)
+        url = request.build_absolute_uri(reverse("sitzung_public", args=[sitzung.uid]))
         description = f"Sitzung {sitzung.body_name} ({sitzung.get_meeting_kind_display()})."
         events.append(sitzung_event(sitzung, location=public_location(sitzung),
                                     description=description, url=url,

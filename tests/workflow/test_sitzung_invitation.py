@@ -378,6 +378,9 @@ def test_public_feed_lists_upcoming_sitzung_without_agenda(demo_home, client):
     assert str(event["LOCATION"]) == "Haus der Wirtschaft, Raum 3"
     assert SECRET_TITLE not in body and "TOP" not in body  # R19: no agenda
     assert "konferenz.example.org/geheim" not in body  # the link is for the members
+    public_page = str(event["URL"])  # the Sitzung's public page, which anyone may open
+    assert public_page.endswith(f"/sitzungen/{sitzung.uid}/")
+    assert client.get(public_page.removeprefix("http://testserver")).status_code == 200
 
 
 @pytest.mark.django_db
