@@ -19,9 +19,7 @@ UNDER_DECISION = (State.BEIM_LEITUNGSKREIS, State.IN_AG_TRANSFER, State.IM_PLENU
 
 def submitted_draft_notice(page) -> str | None:
     """The notice for ``page`` if its latest revision differs from the one under decision."""
-    vorgang = (Vorgang.objects.filter(page_id=page.pk, state__in=UNDER_DECISION)
-               .exclude(revision=None).select_related("revision", "revision__user")
-               .order_by("-created_at", "-pk").first())
+    vorgang = Vorgang.objects.under_decision_of(page, UNDER_DECISION)
     if vorgang is None or vorgang.revision_id == page.latest_revision_id:
         return None
     return (f"Als neuer Entwurf gespeichert. Diese Fassung ist nicht Teil der Entscheidung: "

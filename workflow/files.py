@@ -13,7 +13,7 @@ from __future__ import annotations
 from wagtail import hooks
 
 from om_pages.files import READER_HOOK, uses_document
-from workflow.models import FINAL_STATES, State, Vorgang
+from workflow.models import Vorgang
 from workflow.permissions import BODY_GROUP_NAMES, Gremium, is_body_member
 
 #: Bodies that may read the files of every open Vorgang, whoever it awaits.
@@ -21,7 +21,7 @@ ALWAYS_READING = (Gremium.LEITUNGSKREIS, Gremium.REDAKTION)
 
 
 def open_vorgaenge():
-    return Vorgang.objects.exclude(state__in=[*FINAL_STATES, State.ENTWURF])
+    return Vorgang.objects.open()
 
 
 def deciding_vorgaenge(document, pages) -> list[Vorgang]:

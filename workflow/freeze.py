@@ -34,7 +34,7 @@ def is_frozen(revision_id: int | None) -> bool:
     """A revision is frozen once a Vorgang pinned it or an Eintrag recorded it."""
     if revision_id is None:
         return False
-    return (Vorgang.objects.filter(revision_id=revision_id).exists()
+    return (Vorgang.objects.pinning(revision_id).exists()
             or Eintrag.objects.filter(revision_id=revision_id).exists())
 
 

@@ -6,9 +6,8 @@ Every transition names one of these callables as its ``permission``; django-fsm-
 
 from __future__ import annotations
 
-from om_pages.models import Person
 from workflow.choices import Gremium
-from workflow.vorgang import FachgruppeZugang
+from workflow.querysets import own_fachgruppen
 
 #: The Django group of each body (created by migration 0002_body_groups).
 BODY_GROUP_NAMES: dict[str, str] = {
@@ -71,16 +70,16 @@ def user_bodies(user) -> list[str]:
 
 
 def is_fachgruppe_member(user, fachgruppe) -> bool:
-    """R19: members of the group's Wagtail group, or its two contact persons (R5) before it has one."""
+    """R19: members of the group's Wagtail group, or its two contact persons (R5) before it has one.
+
+    The same rule as ``querysets.own_fachgruppen`` (one query for all of a user's groups),
+    asked for one group.
+    """
     if not _active(user) or fachgruppe is None:
         return False
     if user.is_superuser:
         return True
-    access = FachgruppeZugang.objects.filter(fachgruppe_id=fachgruppe.pk).first()
-    if access is not None and access.group_id and user.groups.filter(pk=access.group_id).exists():
-        return True
-    contact_ids = {fachgruppe.koordination_id, fachgruppe.moderation_id} - {None}
-    return Person.objects.filter(user=user, pk__in=contact_ids).exists()
+    return own_fachgruppen(user).filter(pk=fachgruppe.pk).exists()
 
 
 def may_run_sitzung(sitzung, user) -> bool:

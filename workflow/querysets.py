@@ -88,6 +88,32 @@ class VorgangQuerySet(models.QuerySet):
                 .filter(Q(anerkennung_state__isnull=True)
                         | Q(anerkennung_state__in=[s for s in State if s not in ENDED_STATES])))
 
+    def open(self):
+        """Submitted and not yet finished: a body still has to act (R10, R11, R19)."""
+        return self.exclude(state__in=[*FINAL_STATES, State.ENTWURF])
+
+    def pinning(self, revision_id: int):
+        """The Vorgänge that pinned this revision (it is frozen, R10, R11)."""
+        return self.filter(revision_id=revision_id)
+
+    def under_decision_of(self, page, states):
+        """The page's newest Vorgang in ``states`` with a pinned revision, or None."""
+        return (self.filter(page_id=page.pk, state__in=states).exclude(revision=None)
+                .select_related("revision", "revision__user").newest_first().first())
+
+    def published_decision_of(self, page):
+        """The Vorgang that published the page's live revision (R10, R11), or None."""
+        return (self.filter(page_id=page.pk, revision_id=page.live_revision_id,
+                            state=State.VEROEFFENTLICHT).order_by("-pk").first())
+
+    def decided_before(self, vorgang, states):
+        """The last Vorgang of the same page and kind decided before ``vorgang``, with another
+        revision, or None (the baseline of a comparison)."""
+        return (self.filter(page_id=vorgang.page_id, kind=vorgang.kind, state__in=states,
+                            pk__lt=vorgang.pk)
+                .exclude(revision=None).exclude(revision_id=vorgang.revision_id)
+                .select_related("revision", "revision__user").order_by("-pk").first())
+
     def awaiting_body(self, gremium: str):
         """The Vorgänge a body has to decide, the one waiting longest first (agenda proposals)."""
         return (self.filter(awaiting=gremium).exclude(page=None)

@@ -145,10 +145,7 @@ def stand_label(revision) -> str:
 
 def baseline_revision(vorgang: Vorgang):
     """The last decided revision before this Vorgang's: an earlier decided Vorgang's, else the live one."""
-    earlier = (Vorgang.objects.filter(page_id=vorgang.page_id, kind=vorgang.kind,
-                                      state__in=DECIDED_STATES, pk__lt=vorgang.pk)
-               .exclude(revision=None).exclude(revision_id=vorgang.revision_id)
-               .select_related("revision", "revision__user").order_by("-pk").first())
+    earlier = Vorgang.objects.decided_before(vorgang, DECIDED_STATES)
     if earlier is not None:
         return earlier.revision
     page = Page.objects.select_related("live_revision", "live_revision__user").get(pk=vorgang.page_id)

@@ -6,7 +6,7 @@ describes exactly what is shown.
 
 from django import template
 
-from workflow.models import Eintrag, State, Vorgang
+from workflow.models import Eintrag, Vorgang
 
 register = template.Library()
 
@@ -25,8 +25,7 @@ def public_decision(page, label: str = "Beschlossen"):
     """'Beschlossen von der AG Transfer am … und vom Plenum am …' for a live Produkt/Veranstaltung."""
     if page is None or not page.live or page.live_revision_id is None:
         return {"steps": [], "label": label}
-    vorgang = (Vorgang.objects.filter(page_id=page.pk, revision_id=page.live_revision_id,
-                                      state=State.VEROEFFENTLICHT).order_by("-pk").first())
+    vorgang = Vorgang.objects.published_decision_of(page)
     if vorgang is None:
         return {"steps": [], "label": label}
     entries = (Eintrag.objects.filter(vorgang=vorgang, transition__in=APPROVING_STEPS)
