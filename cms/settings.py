@@ -139,6 +139,10 @@ WAGTAIL_DATETIME_FORMAT = "%d.%m.%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"
 WAGTAILADMIN_USER_LOGIN_FORM = "om_pages.login.GermanLoginForm"  # German: "Passwort"
 WAGTAIL_I18N_ENABLED = False
+# One approval system (R10, R11): decisions run through the Vorgänge of workflow.machines.
+# Wagtail's moderation workflows are off (no "Einreichen" actions, no second to-do list);
+# migration workflow/0008 removed the default "Moderators approval" workflow.
+WAGTAIL_WORKFLOW_ENABLED = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))

@@ -24,6 +24,7 @@ class WorkflowConfig(AppConfig):
         from om_pages.signals import demo_content_loaded
         from workflow import (
             body_pages,
+            decided_page_form,
             demo,
             freeze,
             invitation,
@@ -61,4 +62,5 @@ class WorkflowConfig(AppConfig):
         register_calendar_source(sitzung_feed.public_sitzung_events)
         publishing.register_permission_testers()  # R10, R11: only the decided revision goes live
         page_forms.register_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
+        decided_page_form.register_decided_page_form()  # R10, R11: no go-live time in the editor
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

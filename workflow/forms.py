@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from wagtail.admin.widgets import AdminDateTimeInput
 
 from workflow.choices import CHECKLIST
 from workflow.services import decision_problems
@@ -64,6 +66,13 @@ class TransitionForm(forms.Form):
         if step.checklist:
             for rule, text in CHECKLIST.items():
                 self.fields[f"check_{rule}"] = forms.BooleanField(label=text, required=False)
+        if step.schedule:
+            self.fields["go_live_at"] = forms.DateTimeField(
+                label="Veröffentlichen am (optional)", required=False, widget=AdminDateTimeInput,
+                help_text="Leer lassen, um sofort zu veröffentlichen. Mit Datum und Uhrzeit "
+                          "(deutsche Zeit) geht genau der beschlossene Stand dann online.",
+                error_messages={"invalid": "Bitte Datum und Uhrzeit angeben, z. B. 2026-05-12 09:00."},
+            )
         if step.final:
             self.fields["confirm"] = forms.BooleanField(
                 label="Ja, endgültig: der Vorgang endet hier; für eine spätere Entscheidung muss "
@@ -74,6 +83,10 @@ class TransitionForm(forms.Form):
     def clean(self) -> dict:
         """Every missing piece of the record at once, each at its own field (R1, R10, R11)."""
         data = super().clean()
+        go_live_at = data.get("go_live_at")
+        if go_live_at is not None and go_live_at <= timezone.now():
+            self.add_error("go_live_at", "Der Zeitpunkt der Veröffentlichung muss in der Zukunft "
+                                         "liegen; für sofort das Feld leer lassen.")
         votes_incomplete = any(f in self.errors for f in ("votes_yes", "votes_no", "votes_abstain"))
         for problem in decision_problems(self.step, self.decision(), self.vorgang):
             if problem.field not in self.fields or problem.field in self.errors:
@@ -91,4 +104,4 @@ class TransitionForm(forms.Form):
         checklist = {rule: bool(data.get(f"check_{rule}")) for rule in CHECKLIST} \
             if self.step.checklist else {}
         return Decision(comment=data.get("comment", ""), top=data.get("top"),
-                        votes=votes, checklist=checklist)
+                        votes=votes, checklist=checklist, go_live_at=data.get("go_live_at"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from django_fsm import transition
 
-from workflow import guards
+from workflow import guards, publishing
 from workflow.choices import Gremium as G
 from workflow.choices import Kind
 from workflow.choices import State as S
@@ -157,10 +157,12 @@ class _Freigabe:
 
     @transition(field="state", source=S.BESCHLOSSEN, target=S.VEROEFFENTLICHT,
                 conditions=[guards.revision_decided], permission=redaktion_permission,
-                custom=Step("Beschlossenen Stand veröffentlichen", G.REDAKTION))
+                custom=Step("Beschlossenen Stand veröffentlichen", G.REDAKTION, schedule=True))
     def veroeffentlichen(self, user=None, decision=None) -> None:
-        """R11/R10: the Redaktion publishes exactly the decided revision."""
-        self.revision.publish(user=user, skip_permission_checks=True)
+        """R11/R10: the Redaktion publishes exactly the decided revision, now or at the time it
+        names; the Vorgang is 'veröffentlicht' from then on, the page goes live at that time."""
+        publishing.publish_decided(self.revision, user=user,
+                                   go_live_at=decision.go_live_at if decision else None)
 
     @transition(field="state", source=[S.ENTWURF, S.IN_AG_TRANSFER, S.IM_PLENUM, S.BESCHLOSSEN],
                 target=S.ZURUECKGEZOGEN, permission=fachgruppe_permission,

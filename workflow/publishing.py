@@ -10,13 +10,20 @@ Two layers, so that no path makes an undecided revision of a Produkt or Veransta
    is not the pinned revision of a decided Vorgang. Every publish in Wagtail ends in
    ``page.save()`` after setting ``live_revision`` (``PublishRevisionAction``), so this also
    covers ``revision.publish()`` in code, scheduled publishing and copying with "keep live".
+
+The Redaktion publishes the decided revision now or at a time it names (``publish_decided``):
+Wagtail stores that time as the revision's ``approved_go_live_at``, and ``publish_scheduled``
+(``workflow/management/commands/publish_scheduled.py``) makes it live then; the guard lets it
+through because it is the decided revision. A schedule the guard refuses is logged and skipped.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
-from wagtail.actions.publish_page_revision import PublishPagePermissionError
-from wagtail.models import Page
+from wagtail.actions.publish_page_revision import PublishPagePermissionError, PublishPageRevisionAction
+from wagtail.models import Page, Revision
 
 from om_pages.extension import register_permission_tester
 from om_pages.models import ProduktPage, VeranstaltungPage
@@ -47,6 +54,26 @@ def register_permission_testers() -> None:
     om_pages knows nothing of the workflow (docs/architecture.md)."""
     for model in GATED_PAGE_TYPES:
         register_permission_tester(model, DecidedRevisionPermissionTester)
+
+
+class PublishDecidedRevisionAction(PublishPageRevisionAction):
+    """Wagtail's publish action with the Redaktion's time instead of the draft's ``go_live_at``.
+
+    The pinned revision is frozen (``workflow.freeze``), so its content cannot carry the time;
+    the action sets it on the page object built from the revision: ``None`` publishes now, a
+    future time schedules (``approved_go_live_at``, the only revision field that may change).
+    """
+
+    def __init__(self, revision: Revision, go_live_at: datetime.datetime | None = None,
+                 **kwargs) -> None:
+        super().__init__(revision, **kwargs)
+        self.object.go_live_at = go_live_at
+
+
+def publish_decided(revision: Revision, user=None, go_live_at: datetime.datetime | None = None) -> None:
+    """R10, R11: publish the decided revision now, or schedule it for ``go_live_at``."""
+    PublishDecidedRevisionAction(revision, go_live_at=go_live_at, user=user).execute(
+        skip_permission_checks=True)
 
 
 def approved_revision_ids(page_id: int) -> set[int]:

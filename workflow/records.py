@@ -47,7 +47,7 @@ def record_transition(sender, instance, name, source, target, method_kwargs=None
         user=user if user is not None and user.is_authenticated else None,
         user_name=(user.get_full_name() or user.get_username()) if user is not None
         and user.is_authenticated else "System",
-        comment=decision.comment or "",
+        comment=decision.recorded_comment(),
         tagesordnungspunkt=decision.top,
         sitzung=decision.top.sitzung if decision.top else None,
         protokoll=decision.top.sitzung.protokoll if decision.top else None,

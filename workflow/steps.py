@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import Any, Literal
+
+from django.utils import timezone
 
 from workflow.choices import Gremium
 from workflow.sitzung import Tagesordnungspunkt
@@ -32,6 +35,7 @@ class Step(Mapping):
     required; ``notify``: bodies informed besides the one acting next (R21: the Plenum);
     ``final``: the Vorgang ends for good, the form asks for a confirmation;
     ``access``: the group's own access is granted (R1, R19) or revoked (R21, R22);
+    ``schedule``: the Redaktion may name a later time of publication instead of now;
     ``minutes``: for a step decided in a Sitzung, the sentence its Protokoll records under the
     TOP (``workflow.minutes``), with the placeholders {subject} (dative: „dem Produkt „…““),
     {object} (accusative), {genitive}, {pronoun} („es“, „sie“), {checklist} („R6, R8, R9,
@@ -49,6 +53,7 @@ class Step(Mapping):
     notify: tuple[str, ...] = ()
     final: bool = False
     access: Literal["grant", "revoke"] | None = None
+    schedule: bool = False
     minutes: str = ""
 
     def __getitem__(self, key: str) -> Any:
@@ -74,9 +79,21 @@ def step_of(transition) -> Step:
 
 @dataclass
 class Decision:
-    """What the record stores beside who/when/from/to (R1, R10, R11, R22)."""
+    """What the record stores beside who/when/from/to (R1, R10, R11, R22).
+
+    ``go_live_at``: when the Redaktion publishes the decided revision (None: now); the record
+    keeps it in its comment.
+    """
 
     comment: str = ""
     top: Tagesordnungspunkt | None = None
     votes: tuple[int, int, int] | None = None
     checklist: dict[str, bool] = field(default_factory=dict)
+    go_live_at: datetime | None = None
+
+    def recorded_comment(self) -> str:
+        """The comment, with the planned time of publication when there is one."""
+        if self.go_live_at is None:
+            return self.comment or ""
+        when = timezone.localtime(self.go_live_at).strftime("%d.%m.%Y, %H:%M Uhr")
+        return " ".join(filter(None, [self.comment, f"Veröffentlichung geplant für den {when}."]))

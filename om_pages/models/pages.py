@@ -1,10 +1,12 @@
 """The page tree of DESIGN.md: Home → Fachgruppen → records; Gremien with their Protokolle.
 
 Hook points for other apps (``om_pages.extension``), so om_pages imports none of them:
-``FachgruppePage.base_form_class`` may be replaced with ``register_base_form`` (the workflow
-checks R2, R17, R21 on every edit), and any page type's ``permissions_for_user`` answers with
-a tester registered by ``register_permission_tester`` (the workflow lets only the decided
-revision of a Produkt or Veranstaltung be published, R10, R11).
+``base_form_class`` of FachgruppePage, ProduktPage and VeranstaltungPage may be replaced with
+``register_base_form`` (the workflow checks R2, R17, R21 on every edit of a Fachgruppe and
+refuses a go-live time on a Produkt or Veranstaltung, R10, R11), and any page type's
+``permissions_for_user`` answers with a tester registered by ``register_permission_tester``
+(the workflow lets only the decided revision of a Produkt or Veranstaltung be published,
+R10, R11).
 """
 
 from __future__ import annotations
@@ -390,7 +392,7 @@ class ProduktKind(models.TextChoices):
 class ProduktPage(AttachmentSearchMixin, Page):
     """A deliverable of a Fachgruppe; decided in the AG Transfer and the Plenum (R11)."""
 
-    base_form_class = OMPageForm  # only choosable files (R19)
+    base_form_class = RegisteredBaseForm(OMPageForm)  # files (R19); the workflow: no schedule
 
     kind = models.CharField("Produktart", max_length=32, choices=ProduktKind.choices)
     summary = models.TextField("Kurzbeschreibung", blank=True)
@@ -427,7 +429,7 @@ class VeranstaltungKind(models.TextChoices):
 class VeranstaltungPage(Page):
     """An event, seminar or offer of a Fachgruppe; needs consent unless exempt (R10)."""
 
-    base_form_class = OMPageForm  # only choosable files (R19)
+    base_form_class = RegisteredBaseForm(OMPageForm)  # files (R19); the workflow: no schedule
 
     kind = models.CharField("Art", max_length=32, choices=VeranstaltungKind.choices)
     start = models.DateTimeField("Beginn")
