@@ -60,9 +60,9 @@ def open_groups(user) -> list[FachgruppePage]:
     """The user's Fachgruppen whose recognition has not ended (pending or recognised)."""
     groups = list(own_fachgruppen(user))
     newest: dict[int, str] = {}
-    for vorgang in (Vorgang.objects.filter(kind=Kind.ANERKENNUNG, page__in=groups)
-                    .order_by("-created_at", "-pk").only("page_id", "state")):
-        newest.setdefault(vorgang.page_id, vorgang.state)
+    for page_id, state in (Vorgang.objects.filter(kind=Kind.ANERKENNUNG, page__in=groups)
+                           .order_by("-created_at", "-pk").values_list("page_id", "state")):
+        newest.setdefault(page_id, state)
     return [g for g in groups if newest.get(g.pk) not in ENDED_STATES]
 
 

@@ -43,15 +43,19 @@ class FoundingForm(forms.Form):
 def founding_view(request):
     """GET: the form (or why the user may not found a group); POST: found it, then the editor."""
     problems = founding_problems(request.user)
-    if problems and request.method == "POST":
-        raise PermissionDenied(" ".join(problems))
+    if problems:  # refused on the server, GET and POST alike, with the German reason
+        return TemplateResponse(request, "workflow/refused.html",
+                                {"title": "Fachgruppe gründen", "problems": problems}, status=403)
     form = FoundingForm(request.POST or None)
-    status = 200 if not problems else 403
+    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 page = found_group(request.user, form.cleaned_data["title"],
                                    form.cleaned_data["topic_area"], form.cleaned_data["summary"])
+            except PermissionDenied as exc:  # a second tab founded a group meanwhile
+                return TemplateResponse(request, "workflow/refused.html", {
+                    "title": "Fachgruppe gründen", "problems": [str(exc)]}, status=403)
             except ValueError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -62,8 +66,7 @@ def founding_view(request):
                     "noch fehlt. Danach: „Anerkennung beantragen“ im Aktionsmenü unten (R1)."))
                 return redirect("wagtailadmin_pages:edit", page.pk)
         status = 400
-    return TemplateResponse(request, "workflow/founding_form.html",
-                            {"form": form, "problems": problems}, status=status)
+    return TemplateResponse(request, "workflow/founding_form.html", {"form": form}, status=status)
 
 
 def admin_urls():

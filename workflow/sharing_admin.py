@@ -32,8 +32,9 @@ from workflow.sharing import (
 def sharing_view(request, page_id: int):
     """GET: the group's editors and whom the Koordination may add; POST: add or remove one."""
     fachgruppe = get_object_or_404(FachgruppePage, pk=page_id)
-    if not may_share(request.user, fachgruppe):
-        raise PermissionDenied(NOT_KOORDINATION)
+    if not may_share(request.user, fachgruppe):  # checked on the server for GET and POST
+        return TemplateResponse(request, "workflow/refused.html", {
+            "title": f"Bearbeitende: {fachgruppe.title}", "problems": [NOT_KOORDINATION]}, status=403)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "add":
