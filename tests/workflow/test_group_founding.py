@@ -99,6 +99,19 @@ def test_founder_becomes_koordination_and_first_editor_without_publish(founder, 
 
 
 @pytest.mark.django_db
+def test_recognition_adds_publish_to_the_founders_group(founder, founded):
+    """R1, R19: the Plenum's recognition (``access="grant"``) completes the same group's access."""
+    page = founded
+    group_id = FachgruppeZugang.objects.get(fachgruppe=page).group_id
+    grant_access(page)
+    assert FachgruppeZugang.objects.get(fachgruppe=page).group_id == group_id
+    assert GroupPagePermission.objects.filter(group_id=group_id, page=page,
+                                              permission__codename="publish_page").exists()
+    fresh = get_user_model().objects.get(pk=founder.pk)
+    assert FachgruppePage.objects.get(pk=page.pk).permissions_for_user(fresh).can_publish()
+
+
+@pytest.mark.django_db
 def test_applicant_edits_draft_sees_check_applies_but_cannot_publish(founder, founded, client):
     page = founded
     edit_url = f"/admin/pages/{page.pk}/edit/"
