@@ -78,7 +78,8 @@ RECOGNISED_STATES = (S.ANERKANNT, S.ABERKENNUNG_VORGESCHLAGEN)
 #: Latest Anerkennung states that free the group's topic again (R17, R21, R22).
 ENDED_STATES = (S.ABGELEHNT, S.ABERKANNT, S.AUFGELOEST)
 
-#: The checklist the AG Transfer confirms when it approves a Produkt or Veranstaltung.
+#: The checklist the AG Transfer confirms when it approves a Produkt or Veranstaltung, and
+#: when it proposes a group to the Plenum for recognition (R1, issue 14).
 CHECKLIST: dict[str, str] = {
     "R6": "Im Konsens der Partner der OM und der Fachgruppe erarbeitet (R6).",
     "R8": "Wirbt nicht für kommerzielle Produkte oder Dienstleistungen (R8).",

@@ -40,11 +40,19 @@ def register_compliance_menu_item():
                               name="kriterien-check", icon_name="tasks", order=100)
 
 
+def group_check_url(page) -> str:
+    """The group's Kriterien-Check; of the newest draft while the page has unpublished changes
+    (an applicant's draft, R1: what the application would be checked against)."""
+    url = reverse("workflow_compliance:group", args=[page.pk])
+    return f"{url}?fassung=entwurf" if not page.live or page.has_unpublished_changes else url
+
+
 def _group_button(page, user, priority: int):
     is_group = issubclass(page.specific_class or type(page), FachgruppePage)
     if is_group and views.can_view_group_report(user, page):
-        yield Button("Kriterien-Check", reverse("workflow_compliance:group", args=[page.pk]),
-                     icon_name="tasks", priority=priority)
+        draft = not page.live or page.has_unpublished_changes
+        yield Button("Kriterien-Check (Entwurf)" if draft else "Kriterien-Check",
+                     group_check_url(page), icon_name="tasks", priority=priority)
 
 
 @hooks.register("register_page_header_buttons")
@@ -74,9 +82,10 @@ class OwnGroupsPanel(Component):
 
     def __init__(self, request) -> None:
         self.groups = own_groups(request.user)
+        self.user_id = request.user.pk
 
     def get_context_data(self, parent_context):
-        return {"groups": self.groups}
+        return {"groups": self.groups, "user_id": self.user_id}
 
     def render_html(self, parent_context=None) -> str:
         return super().render_html(parent_context) if self.groups else ""

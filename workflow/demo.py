@@ -321,6 +321,23 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> list[DemoPat
     return demo_paths
 
 
+#: A partner's person with a login and no group yet: founds one („Fachgruppe gründen“, R1).
+FOUNDER = ("fg-gruendung", "Greta", "Neumann", "g.neumann@example.org", "DGB-Bildungswerk")
+
+
+def ensure_founder() -> None:
+    """The demo account that may found a Fachgruppe (admin login through „Antragstellende“)."""
+    username, first, last, email, organisation = FOUNDER
+    person, _ = Person.objects.get_or_create(
+        first_name=first, last_name=last,
+        defaults={"email": email, "organisation": Organisation.objects.filter(name=organisation).first()})
+    if person.user_id is None:
+        user = ensure_user(username, first, last,
+                           [Group.objects.get_or_create(name=APPLICANTS_GROUP_NAME)[0]])
+        if not Person.objects.filter(user=user).exists():
+            Person.objects.filter(pk=person.pk).update(user=user)
+
+
 def recognition_paths(fachgruppen, actors: dict) -> list[DemoPath]:
     """The full recognition (R1) of each demo group that has no Vorgang yet."""
     paths = []
@@ -364,6 +381,7 @@ def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=N
         editors[fachgruppe.pk] = ensure_editor(fachgruppe, GROUP_EDITORS[fachgruppe.slug])
         join_group(editors[fachgruppe.pk], fachgruppe)
     demo_paths = ensure_applicants(index, actors)
+    ensure_founder()
     ensure_extra_pages()
     for model, paths in ((ProduktPage, PRODUKT_PATHS), (VeranstaltungPage, VERANSTALTUNG_PATHS)):
         for title, path in paths.items():
@@ -384,7 +402,7 @@ def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=N
         draft = produkt.get_latest_revision_as_object()
         draft.summary = "Überarbeitete Fassung (Entwurf, noch nicht beschlossen)."
         draft.save_revision(user=editors.get(produkt.get_parent().pk))
-    log(f"Demo-Zugänge: {', '.join(BODY_USERS)}, {', '.join(GROUP_EDITORS.values())} "
+    log(f"Demo-Zugänge: {', '.join(BODY_USERS)}, {', '.join(GROUP_EDITORS.values())}, {FOUNDER[0]} "
         f"(Passwort {DEMO_PASSWORD})")
 
 

@@ -69,11 +69,12 @@ class Anerkennung(Vorgang):
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.IM_PLENUM,
                 conditions=[guards.revision_intact], permission=ag_transfer_permission,
                 custom=Step("Dem Plenum zur Anerkennung vorschlagen", AG, protokoll=AG,
-                            notify=(PL, G.LEITUNGSKREIS),
+                            checklist=True, notify=(PL, G.LEITUNGSKREIS),
                             minutes="Die AG Transfer schlägt dem Plenum vor, {object} "
-                                    "anzuerkennen (R1)."))
+                                    "anzuerkennen (R1; {checklist})."))
     def ag_vorschlagen(self, user=None, decision=None) -> None:
-        """R1: on the proposal of AG Transfer and Leitungskreis the group goes to the Plenum."""
+        """R1: on the proposal of AG Transfer and Leitungskreis the group goes to the Plenum;
+        the AG Transfer confirms the same checklist as for products (R6, R8, R9, R15, R23)."""
 
     @transition(field="state", source=S.IN_AG_TRANSFER, target=S.ENTWURF,
                 permission=ag_transfer_permission,

@@ -8,6 +8,9 @@ from __future__ import annotations
 from django import template
 from wagtail.models import Page
 
+from om_pages.models import FachgruppePage
+from workflow.compliance_hooks import group_check_url
+from workflow.compliance_views import can_view_group_report
 from workflow.review import may_review, review_context, stand_label
 from workflow.status import ListingStatus, editor_status
 
@@ -32,8 +35,12 @@ def vorgang_editor_status(context, page):
     request = context.get("request")
     if request is None or not isinstance(page, Page):
         return {"status": None}
-    status = editor_status(page.specific, request.user)
+    specific = page.specific
+    status = editor_status(specific, request.user)
     data = {"status": status, "request": request}
+    if isinstance(specific, FachgruppePage) and can_view_group_report(request.user, specific):
+        # R1: the applicant sees the live check of the draft next to the editor.
+        data["check_url"] = group_check_url(specific)
     if status is not None and status.vorgang is not None and status.vorgang.revision_id:
         data.update(review_context(status.vorgang, request.user))
     return data
