@@ -18,7 +18,8 @@ def test_visitor_reads_a_protokoll(demo_home, browser_page, screenshot):
     screenshot(page, "02-fachgruppen")
     page.get_by_role("link", name="Fachgruppe Gefährdungsbeurteilung").click()
     page.get_by_role("heading", name="Protokolle", exact=True).wait_for()
-    page.get_by_role("link", name="Protokoll der Sitzung vom 12.03.2025").click()
+    protokolle = page.get_by_role("region", name="Protokolle", exact=True)  # not the Sitzungen list
+    protokolle.get_by_role("link", name="Protokoll der Sitzung vom 12.03.2025").click()
     assert page.get_by_text("Beschluss:").first.is_visible()
     screenshot(page, "03-protokoll")
 
