@@ -29,7 +29,7 @@ from workflow.compliance import Status
 
 YEAR = DEMO_TODAY.year  # the demo has Protokolle in YEAR - 1 and YEAR
 REPORT_URL = "/admin/kriterien-check/"
-RULE_KEYS = ["R2", "R3", "R4", "R5", "R17", "R12", "R13", "R24-vorjahr", "R24-jahr"]
+RULE_KEYS = ["R2", "R3", "R4", "R5", "R17", "R12", "R13", "R7", "R24-vorjahr", "R24-jahr"]
 
 #: The demo's expected colours (``DEMO_TODAY``): all pass the application rules; one group
 #: has filed no Jahresbericht; every group has a member that is not yet an OM partner.
