@@ -11,7 +11,14 @@ from wagtail.admin.action_menu import ActionMenuItem
 
 # These register themselves: the Kriterien-Check; deciding bodies read the files of their
 # Vorgänge (R19); the invitation to a Sitzung and „Protokoll entwerfen“ (R19, R24).
-from workflow import compliance_hooks, files, invitation_hooks, minutes_admin  # noqa: F401
+# Conflicts between groups with their record in the groups' histories (R20).
+from workflow import (  # noqa: F401
+    compliance_hooks,
+    files,
+    invitation_hooks,
+    konflikt_hooks,
+    minutes_admin,
+)
 from workflow.editor_notice import submitted_draft_notice
 from workflow.freeze import drop_frozen_overwrite
 from workflow.publishing import GATED_PAGE_TYPES
