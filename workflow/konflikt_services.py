@@ -9,6 +9,7 @@ the outcome stands in both groups' records (their page history, the site history
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +20,12 @@ from wagtail.log_actions import log
 from om_pages.models import FachgruppePage
 from workflow.choices import Gremium
 from workflow.konflikt import Einigungsversuch, Konflikt, KonfliktState, has_failed_attempt
-from workflow.permissions import is_body_member, is_fachgruppe_member, may_mediate_konflikt
+from workflow.permissions import (
+    is_body_member,
+    is_fachgruppe_member,
+    may_decide_konflikt,
+    may_mediate_konflikt,
+)
 
 LOG_ACTION = "om.konflikt"
 #: Who opens a conflict on behalf of the AG Transfer (``open_konflikt``'s ``opened_for``).
@@ -37,7 +43,9 @@ def record(konflikt: Konflikt, user, event: str, text: str = "") -> None:
             "groups": konflikt.group_titles(), "state": konflikt.get_state_display(),
             "text": text, "url": reverse("konflikte:inspect", args=(konflikt.pk,))}
     for group in konflikt.fachgruppen.all():
-        log(instance=group, action=LOG_ACTION, user=user, data=data)
+        # Own uuid per page: Wagtail's history keeps only the latest entry per request uuid
+        # and action, across all pages, so a shared one would hide it in all but one group.
+        log(instance=group, action=LOG_ACTION, user=user, data=data, uuid=uuid.uuid4())
 
 
 def may_open_for(user, opened_for: str, fachgruppen) -> bool:
@@ -98,12 +106,15 @@ def close_konflikt(konflikt: Konflikt, user, decide: bool, outcome: str) -> Konf
                               "beteiligten Fachgruppen.")
     if konflikt.state != KonfliktState.OFFEN:
         raise ValidationError("Der Konflikt ist bereits abgeschlossen.")
-    if not has_transition_perm(method, user):
+    allowed = may_decide_konflikt if decide else may_mediate_konflikt
+    if not allowed(konflikt, user):
         raise PermissionDenied(
             "Über einen Konflikt ohne Einigung entscheidet nur der Leitungskreis (R20)." if decide
             else "Eine Einigung stellen nur die beteiligten Fachgruppen oder die AG Transfer fest.")
     if not can_proceed(method):
         raise ValidationError(has_failed_attempt.hint)
+    if not has_transition_perm(method, user):  # the machine's own permission, to be sure
+        raise PermissionDenied("Diesen Schritt dürfen Sie nicht erfassen.")
     method(user=user, outcome=outcome)
     konflikt.save()
     record(konflikt, user, "vom Leitungskreis entschieden" if decide else "Einigung erzielt",
