@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +18,14 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from om_pages.models import FachgruppePage
-from workflow.konflikt import Einigungsversuch, Konflikt
+from workflow.konflikt import Einigungsversuch, Konflikt, KonfliktState
 from workflow.konflikt_access import KonfliktPermissionPolicy, konflikt_rights
 from workflow.konflikt_services import AG_TRANSFER, add_versuch, close_konflikt, open_konflikt
 
@@ -148,6 +150,27 @@ def close_view(request, pk: int, how: str):
     return redirect(inspect_url(konflikt))
 
 
+def visible_groups(request):
+    """Filter choices: the Fachgruppen involved in a conflict the user sees (R19)."""
+    if request is None:
+        return FachgruppePage.objects.none()
+    konflikte = konflikt_rights(request.user).visible(Konflikt.objects.all())
+    return FachgruppePage.objects.filter(konflikte__in=konflikte).distinct().order_by("title")
+
+
+class KonfliktFilterSet(WagtailFilterSet):
+    """``?fachgruppe=<page id>``: one group's conflicts, its record of them (R20)."""
+
+    fachgruppe = django_filters.ModelChoiceFilter(
+        label="Fachgruppe", field_name="fachgruppen", queryset=visible_groups,
+        empty_label="Alle Fachgruppen")
+    state = django_filters.ChoiceFilter(label="Stand", choices=KonfliktState.choices)
+
+    class Meta:
+        model = Konflikt
+        fields = []
+
+
 class KonfliktIndexView(IndexView):
     default_ordering = "-opened_at"
 
@@ -213,7 +236,7 @@ class KonfliktViewSet(ModelViewSet):
         Column("state", label="Stand", accessor="get_state_display", sort_key="state"),
         Column("opened_at", label="Eröffnet am", sort_key="opened_at"),
     ]
-    list_filter = ["state"]
+    filterset_class = KonfliktFilterSet
     index_view_class = KonfliktIndexView
     inspect_view_enabled = True
     inspect_view_class = KonfliktInspectView

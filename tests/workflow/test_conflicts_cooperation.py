@@ -380,3 +380,40 @@ def test_migration_dates_existing_members_from_first_publication(groups):
     assert set(gefaehrdung.members.values_list("joined_on", flat=True)) == {expected}
     applicant = group("nachhaltigkeit")  # never published: left empty for the editor
     assert set(applicant.members.values_list("joined_on", flat=True)) == {None}
+
+
+@pytest.mark.django_db
+def test_a_third_group_reads_nothing_of_it_in_the_site_history(konflikt, client):
+    failed_attempt(konflikt)
+    login(client, "fg-gefaehrdung")
+    assert konflikt.subject in client.get("/admin/reports/site-history/").content.decode()
+    client.logout()
+    login(client, "fg-fachkraefte")
+    html = client.get("/admin/reports/site-history/").content.decode()
+    assert konflikt.subject not in html
+    assert "Gespräch in der AG Transfer" not in html
+
+
+@pytest.mark.django_db
+def test_preview_of_a_draft_shows_its_cooperations(groups, admin_client):
+    """The editor's preview reads the draft's inline rows (R16), the public page the live ones."""
+    gefaehrdung, digitalisierung = groups
+    gefaehrdung.kooperationen = [Kooperation(partner_fachgruppe=digitalisierung)]
+    revision = gefaehrdung.save_revision()
+    page = revision.as_object()
+    pairs = page.cooperations()
+    assert [(k.partner_label, partner) for k, partner in pairs] == [
+        (digitalisierung.title, digitalisierung)]
+
+
+@pytest.mark.django_db
+def test_listing_filters_one_groups_conflicts(konflikt, client):
+    other = open_konflikt(user("agtransfer"), [group("digitalisierung"), group("fachkraeftesicherung")],
+                          "Fachkräfte und Digitales", "Text", AG_TRANSFER)
+    login(client, "fg-gefaehrdung")
+    html = client.get("/admin/konflikte/").content.decode()
+    assert konflikt.subject in html and other.subject not in html  # R19
+    login(client, "agtransfer")
+    gefaehrdung = group("gefaehrdungsbeurteilung")
+    html = client.get("/admin/konflikte/", {"fachgruppe": gefaehrdung.pk}).content.decode()
+    assert konflikt.subject in html and other.subject not in html
