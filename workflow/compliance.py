@@ -76,7 +76,7 @@ class RuleColumn:
 
     ``heading`` may name ``{year}`` (the reference year) and ``{previous}`` (the year before);
     ``cite`` names what the check counted, shown with the cell whatever its colour (R24: the
-    Sitzungen with their dates).
+    Sitzungen with their dates; R7: the partners won per year).
     """
 
     key: str
@@ -104,6 +104,9 @@ RULE_COLUMNS: tuple[RuleColumn, ...] = (
                lambda g, c: rules.check_r12_yearly_report(g, c.year - 1)),
     RuleColumn("R13", "R13 Partner in der OM", "R13 Partner in der OM",
                lambda g, c: rules.check_r13_partners_join(g)),
+    RuleColumn("R7", "R7 neue Partner", "R7 neue Partner {previous}/{year}",
+               lambda g, c: rules.check_r7_growth(g, c.year),
+               cite=lambda g, c: rules.r7_evidence(g)),
     RuleColumn("R24-vorjahr", "R24 Sitzungen im Vorjahr", "R24 Sitzungen {previous}",
                lambda g, c: rules.check_r24_meets_twice(g, c.year - 1, today=c.today,
                                                         meetings=c.meetings_of(g)),

@@ -274,7 +274,8 @@ def join_group(user, fachgruppe) -> None:
         user.groups.add(zugang.group)
 
 
-def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> list[DemoPath]:
+def ensure_applicants(index: FachgruppenIndexPage, actors: dict,
+                      today: datetime.date | None = None) -> list[DemoPath]:
     organisations = [Organisation.objects.get(name=name) for name in APPLICANT_MEMBERS]
     lange, _ = Person.objects.get_or_create(
         first_name="Petra", last_name="Lange",
@@ -308,7 +309,9 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict) -> list[DemoPat
             approach="<p>Zwei Sitzungen im Jahr, Abstimmung in der AG Transfer.</p>",
             koordination=albrecht if own_contact else lange, moderation=vogel,
         )
-        page.members = [FachgruppeMember(organisation=o, sort_order=i)
+        # R7: the founding partners joined when the group applied.
+        page.members = [FachgruppeMember(organisation=o, sort_order=i,
+                                         joined_on=today or datetime.date.today())
                         for i, o in enumerate(organisations)]
         index.add_child(instance=page)
         page.save_revision()
@@ -380,7 +383,7 @@ def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=N
     for fachgruppe in recognised:
         editors[fachgruppe.pk] = ensure_editor(fachgruppe, GROUP_EDITORS[fachgruppe.slug])
         join_group(editors[fachgruppe.pk], fachgruppe)
-    demo_paths = ensure_applicants(index, actors)
+    demo_paths = ensure_applicants(index, actors, today)
     ensure_founder()
     ensure_extra_pages()
     for model, paths in ((ProduktPage, PRODUKT_PATHS), (VeranstaltungPage, VERANSTALTUNG_PATHS)):

@@ -17,6 +17,7 @@ from workflow.choices import (
     Kind,
     State,
 )
+from workflow.konflikt import Einigungsversuch, Konflikt, KonfliktState, VersuchErgebnis
 from workflow.machines import (  # _Freigabe: the migrations name it among the proxies' bases
     Anerkennung,
     Produktfreigabe,
@@ -30,8 +31,10 @@ from workflow.vorgang import MACHINES, Eintrag, FachgruppeZugang, Vorgang, is_re
 
 __all__ = [
     "APPROVED_STATES", "AWAITING", "CHECKLIST", "FINAL_STATES", "MACHINES", "TRANSITION_ORDER",
-    "Anerkennung", "Decision", "Eintrag", "EintragQuerySet", "FachgruppeZugang", "Gremium", "Kind",
+    "Anerkennung", "Decision", "Einigungsversuch", "Eintrag", "EintragQuerySet",
+    "FachgruppeZugang", "Gremium", "Kind", "Konflikt", "KonfliktState",
     "Produktfreigabe", "Sitzung", "SitzungQuerySet", "SitzungState", "State", "Step",
-    "Tagesordnungspunkt", "TopKind", "Veranstaltungsfreigabe", "Vorgang", "VorgangQuerySet",
+    "Tagesordnungspunkt", "TopKind", "Veranstaltungsfreigabe", "VersuchErgebnis", "Vorgang",
+    "VorgangQuerySet",
     "_Freigabe", "is_recognised", "step_of",
 ]

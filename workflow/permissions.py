@@ -122,3 +122,18 @@ ag_transfer_permission = _schriftfuehrung_permission(Gremium.AG_TRANSFER)
 plenum_permission = _schriftfuehrung_permission(Gremium.PLENUM)
 redaktion_permission = _body_permission(Gremium.REDAKTION)
 fachgruppe_permission.gremium = Gremium.FACHGRUPPE
+
+
+def may_mediate_konflikt(konflikt, user) -> bool:
+    """R20: the involved groups' members and the AG Transfer record attempts at agreement and
+    that agreement was reached (R18: groups coordinate among themselves and in the AG Transfer)."""
+    if is_body_member(user, Gremium.AG_TRANSFER):
+        return True
+    if konflikt.pk is None:
+        return False
+    return any(is_fachgruppe_member(user, group) for group in konflikt.fachgruppen.all())
+
+
+def may_decide_konflikt(konflikt, user) -> bool:
+    """R20: without agreement the Leitungskreis decides; only its members record the decision."""
+    return is_body_member(user, Gremium.LEITUNGSKREIS)

@@ -242,3 +242,37 @@ def check_r24_meets_twice(fachgruppe: FachgruppePage, year: int,
     message = f"{count} Protokoll(e) für {year}; mindestens {MIN_MEETINGS_PER_YEAR} Sitzungen im Jahr."
     severity = Severity.WARNING if year >= today.year else Severity.ERROR
     return [Finding("R24", message, severity)]
+
+
+def partners_won_per_year(fachgruppe: FachgruppePage) -> dict[int, int]:
+    """R7: how many member organisations joined in each calendar year (``joined_on``), oldest
+    first; members without a Beitrittsdatum are not counted (``r7_evidence`` names them)."""
+    years: dict[int, int] = {}
+    for member in fachgruppe.members.all():
+        if member.joined_on is not None:
+            years[member.joined_on.year] = years.get(member.joined_on.year, 0) + 1
+    return dict(sorted(years.items()))
+
+
+def r7_evidence(fachgruppe: FachgruppePage) -> str:
+    """„Neue Partner je Jahr: 2025: 2, 2026: 1; ohne Beitrittsdatum: 1“ (empty without members)."""
+    per_year = partners_won_per_year(fachgruppe)
+    undated = sum(1 for member in fachgruppe.members.all() if member.joined_on is None)
+    parts = []
+    if per_year:
+        parts.append("Neue Partner je Jahr: " + ", ".join(f"{y}: {n}" for y, n in per_year.items()))
+    if undated:
+        parts.append(f"ohne Beitrittsdatum: {undated}")
+    return "; ".join(parts)
+
+
+def check_r7_growth(fachgruppe: FachgruppePage, year: int) -> list[Finding]:
+    """R7: winning partners is part of the group's central task, not an admission criterion —
+    so never red: a hint (amber) when no organisation joined in the reference year ``year`` or
+    the year before (two years, so the check does not turn amber every January)."""
+    per_year = partners_won_per_year(fachgruppe)
+    if per_year.get(year, 0) or per_year.get(year - 1, 0):
+        return []
+    return [Finding("R7", f"Keine neuen Partner in {year - 1} und {year}; die Fachgruppe soll "
+                          "weitere Organisationen ihres Themenbereichs als Partner gewinnen.",
+                    Severity.WARNING)]

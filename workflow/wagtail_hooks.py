@@ -11,12 +11,14 @@ from wagtail.admin.action_menu import ActionMenuItem
 
 # These register themselves: the Kriterien-Check; deciding bodies read the files of their
 # Vorgänge (R19); the invitation to a Sitzung and „Protokoll entwerfen“ (R19, R24).
-# „Fachgruppe gründen“ and the group's „Bearbeitende“ (R1, R19).
+# „Fachgruppe gründen“ and the group's „Bearbeitende“ (R1, R19); conflicts between groups with
+# their record in the groups' histories (R20).
 from workflow import (  # noqa: F401
     compliance_hooks,
     files,
     founding_admin,
     invitation_hooks,
+    konflikt_hooks,
     minutes_admin,
     sharing_admin,
 )

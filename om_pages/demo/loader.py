@@ -170,8 +170,10 @@ def ensure_fachgruppe(index: FachgruppenIndexPage, spec: dict, people: dict[str,
             summary=spec["summary"], goals=spec["goals"], approach=spec["approach"],
             koordination=people[spec["koordination"]], moderation=people[spec["moderation"]],
         )
+        # R7: three founding partners in the first year, the others won in the next.
         fachgruppe.members = [
-            FachgruppeMember(organisation=organisations[name], sort_order=i)
+            FachgruppeMember(organisation=organisations[name], sort_order=i,
+                             joined_on=datetime.date(years[0] if i < 3 else years[-1], 3, 1))
             for i, name in enumerate(spec["members"])
         ]
         index.add_child(instance=fachgruppe)

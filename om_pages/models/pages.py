@@ -149,6 +149,7 @@ class FachgruppePage(Page):
             heading="Ansprechpersonen (R5)",
         ),
         InlinePanel("members", heading="Beteiligte Organisationen (R4)", label="Organisation"),
+        InlinePanel("kooperationen", heading="Kooperationen (R16)", label="Kooperation"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("topic_area", boost=2),
@@ -209,6 +210,16 @@ class FachgruppePage(Page):
     def jahresberichte(self):
         return JahresberichtPage.objects.live().public().child_of(self).order_by("-year")
 
+    def cooperations(self) -> list[tuple[Kooperation, FachgruppePage | None]]:
+        """R16: each cooperation with its partner page where that page is publicly visible
+        (live, no view restriction); a draft or restricted partner is named, never linked."""
+        kooperationen = list(self.kooperationen.select_related("partner_fachgruppe"))
+        partner_ids = {k.partner_fachgruppe_id for k in kooperationen} - {None}
+        visible = set(FachgruppePage.objects.live().public().filter(pk__in=partner_ids)
+                      .values_list("pk", flat=True)) if partner_ids else set()
+        return [(k, k.partner_fachgruppe if k.partner_fachgruppe_id in visible else None)
+                for k in kooperationen]
+
     def load_contacts(self) -> None:
         """Koordination and Moderation with their organisations in one query."""
         from om_pages.models.snippets import Person
@@ -231,6 +242,7 @@ class FachgruppePage(Page):
             produkte=self.produkte(),
             veranstaltungen=self.upcoming_veranstaltungen(),
             jahresberichte=self.jahresberichte(),
+            kooperationen=self.cooperations(),
         )
         return context
 
@@ -243,8 +255,12 @@ class FachgruppeMember(Orderable):
         "om_pages.Organisation", verbose_name="Organisation",
         on_delete=models.PROTECT, related_name="fachgruppe_memberships",
     )
+    joined_on = models.DateField(
+        "Beitritt", null=True, blank=True,
+        help_text="Seit wann die Organisation in der Fachgruppe mitarbeitet (R7: neue Partner je Jahr).",
+    )
 
-    panels = [FieldPanel("organisation")]
+    panels = [FieldRowPanel([FieldPanel("organisation"), FieldPanel("joined_on")])]
 
     class Meta(Orderable.Meta):
         verbose_name = "Beteiligte Organisation"
@@ -255,6 +271,53 @@ class FachgruppeMember(Orderable):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class Kooperation(Orderable):
+    """R16: a cooperation of the group with another Fachgruppe or a regional network.
+
+    The partner is either a Fachgruppe (page) or, for a regional network outside the site,
+    a free name; the public page links a partner Fachgruppe only while it is publicly visible.
+    """
+
+    page = ParentalKey(FachgruppePage, on_delete=models.CASCADE, related_name="kooperationen")
+    partner_fachgruppe = models.ForeignKey(
+        FachgruppePage, verbose_name="Partner-Fachgruppe", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    partner_name = models.CharField(
+        "Regionales Netzwerk / andere Partner", max_length=255, blank=True,
+        help_text="Name des regionalen Netzwerks, wenn der Partner keine Fachgruppe ist.",
+    )
+    description = models.TextField("Worum es geht", blank=True)
+    since = models.DateField("Seit", null=True, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("partner_fachgruppe"), FieldPanel("partner_name")]),
+        FieldPanel("description"),
+        FieldPanel("since"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Kooperation"
+        verbose_name_plural = "Kooperationen"
+
+    def clean(self) -> None:
+        if not self.partner_fachgruppe_id and not self.partner_name.strip():
+            raise ValidationError("Bitte eine Partner-Fachgruppe wählen oder den Namen des "
+                                  "regionalen Netzwerks angeben.")
+        if self.partner_fachgruppe_id and self.partner_fachgruppe_id == self.page_id:
+            raise ValidationError({"partner_fachgruppe": "Eine Fachgruppe kooperiert nicht mit "
+                                                         "sich selbst."})
+
+    @property
+    def partner_label(self) -> str:
+        if self.partner_fachgruppe_id:
+            return self.partner_fachgruppe.title
+        return self.partner_name
+
+    def __str__(self) -> str:
+        return self.partner_label
 
 
 class GremiumKind(models.TextChoices):

@@ -29,7 +29,7 @@ from workflow.compliance import Status
 
 YEAR = DEMO_TODAY.year  # the demo has Protokolle in YEAR - 1 and YEAR
 REPORT_URL = "/admin/kriterien-check/"
-RULE_KEYS = ["R2", "R3", "R4", "R5", "R17", "R12", "R13", "R24-vorjahr", "R24-jahr"]
+RULE_KEYS = ["R2", "R3", "R4", "R5", "R17", "R12", "R13", "R7", "R24-vorjahr", "R24-jahr"]
 
 #: The demo's expected colours (``DEMO_TODAY``): all pass the application rules; one group
 #: has filed no Jahresbericht; every group has a member that is not yet an OM partner.
@@ -106,14 +106,14 @@ def test_report_page_shows_every_group_with_coloured_cells(demo_home, admin_clie
     html = response.content.decode()
     for group in FachgruppePage.objects.all():
         assert group.title in html
-    # Live groups, 27 rule cells: 1 red (Fachkräfte R12), 3 amber (R13), 23 green; their 3
+    # Live groups, 30 rule cells: 1 red (Fachkräfte R12), 3 amber (R13), 26 green; their 3
     # overall cells are 1 red (Fachkräfte) and 2 amber.
-    # 8 applicants, 72 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and
-    # 6 green each; their 8 overall cells are red.
+    # 8 applicants, 80 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and
+    # 7 green each (R7: the founding partners joined this year); their 8 overall cells are red.
     applicants = len(APPLICANT_SLUGS)
     assert html.count("om-check--red") == (1 + 1) + applicants * (2 + 1)
     assert html.count("om-check--amber") == (3 + 2) + applicants * 1
-    assert html.count("om-check--green") == 23 + applicants * 6
+    assert html.count("om-check--green") == 26 + applicants * 7
     assert "Für 2025 liegt kein Jahresbericht an das Plenum vor." in html
 
 
