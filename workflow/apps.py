@@ -20,8 +20,7 @@ class WorkflowConfig(AppConfig):
         from wagtail.signals import page_published
 
         from om_pages.extension import register_calendar_source, register_group_status
-        from om_pages.models import FachgruppePage
-        from om_pages.models import GremiumPage, ProtokollPage
+        from om_pages.models import FachgruppePage, GremiumPage, ProtokollPage
         from om_pages.signals import demo_content_loaded
         from workflow import (
             body_pages,
