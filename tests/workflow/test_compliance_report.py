@@ -114,7 +114,8 @@ def test_report_page_shows_every_group_with_coloured_cells(demo_home, admin_clie
         assert group.title in html
     # Live groups, 27 rule cells: 1 red (Fachkräfte R12), 3 amber (R13), 23 green; their 3
     # overall cells are 1 red (Fachkräfte) and 2 amber.
-    # 6 unpublished groups still checked (5 applicants, 1 with a withdrawal pending), 54 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and
+    # 6 unpublished groups still checked (5 applicants, 1 with a withdrawal pending),
+    # 54 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and
     # 6 green each; their 6 overall cells are red. The 2 former groups' 20 cells say "—".
     applicants = len(APPLICANT_SLUGS)
     assert html.count("om-check--red") == (1 + 1) + applicants * (2 + 1)
