@@ -254,8 +254,8 @@ def build_row(fachgruppe: FachgruppePage, context: Context,
     ended_on = status.date if status else None
     if standing is GroupStanding.FORMER:
         return ComplianceRow(fachgruppe, [
-            Cell(column.key, column.heading_for(context.year), Status.NOT_CHECKED, (),
-                 "nicht geprüft: ehemalige Fachgruppe") for column in RULE_COLUMNS],
+            Cell(column.key, column.heading_for(context.year), Status.NOT_CHECKED, ())
+            for column in RULE_COLUMNS],
             standing, ended_on)
     cells = []
     for column in RULE_COLUMNS:

@@ -168,7 +168,8 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
         return [
             TitleColumn("title", label="Fachgruppe", classname="om-check-group",
                         get_url=lambda row: reverse("workflow_compliance:group", args=[row.pk])),
-            Column("standing_label", label="Status", classname="om-check-page"),
+            Column("standing", label="Status", classname="om-check-page",
+                   accessor=lambda row: row.standing.label),
             Column("page_status", label="Seite", classname="om-check-page"),
             StatusColumn("gesamt", label="Gesamt", accessor=lambda row: row.overall_cell,
                          compact=True),

@@ -4,7 +4,9 @@ Hook points for other apps (``om_pages.extension``), so om_pages imports none of
 ``FachgruppePage.base_form_class`` may be replaced with ``register_base_form`` (the workflow
 checks R2, R17, R21 on every edit), and any page type's ``permissions_for_user`` answers with
 a tester registered by ``register_permission_tester`` (the workflow lets only the decided
-revision of a Produkt or Veranstaltung be published, R10, R11).
+revision of a Produkt or Veranstaltung be published, R10, R11), and ``register_group_status``
+tells the Fachgruppen list (R26) and a group's page whether the group is recognised, withdrawn
+(R22), dissolved (R21) or was never recognised.
 """
 
 from __future__ import annotations
