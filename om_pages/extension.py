@@ -14,6 +14,12 @@ An app that decides about pages (``workflow``: R10, R11, R19, R21) registers her
   None for the site-wide ``/veranstaltungen.ics``, else the (public) Fachgruppe of its own
   feed. A source returns only what any visitor may see (R19): the workflow adds upcoming
   Sitzungen with date, time, place and body, never their agenda.
+* ``register_group_status(source)``: ``source(fachgruppen)`` answers, for many
+  ``FachgruppePage``s at once (one lookup, not one per group), each one's public
+  ``GroupStatus``: recognised, withdrawn (R22), dissolved (R21) or never recognised (R1).
+  The public list (R26) shows recognised groups, and dissolved ones apart as former groups;
+  a group's page says when it was withdrawn or dissolved. Without a source every group
+  counts as recognised (om_pages alone knows no decisions).
 
 Wagtail reads ``base_form_class`` when it first builds a page type's edit handler (on the first
 edit view, after every app's ``ready``); ``om_pages`` comes before the registering apps in
@@ -22,13 +28,18 @@ edit view, after every app's ``ready``); ``om_pages`` comes before the registeri
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 _permission_testers: dict[type, type] = {}
 _base_forms: dict[type, type] = {}
 #: (request, fachgruppe or None) → public calendar events
 CalendarSource = Callable[..., Iterable]
 _calendar_sources: list[CalendarSource] = []
+#: fachgruppen → {page id: GroupStatus}
+GroupStatusSource = Callable[[Iterable], dict]
+_group_status_source: list[GroupStatusSource] = []
 
 
 def _lookup(registry: dict[type, type], model: type, default: type) -> type:
@@ -65,6 +76,58 @@ def register_calendar_source(source: CalendarSource) -> None:
 def extra_calendar_events(request, fachgruppe=None) -> list:
     """Every registered source's events for this feed, in registration order."""
     return [event for source in _calendar_sources for event in source(request, fachgruppe)]
+
+
+@dataclass(frozen=True)
+class GroupStatus:
+    """A Fachgruppe's public standing (R1, R21, R22, R26) and the date it ended, if it did."""
+
+    RECOGNISED = "anerkannt"
+    WITHDRAWN = "aberkannt"
+    DISSOLVED = "aufgeloest"
+    NEVER = "nie_anerkannt"
+
+    kind: str
+    date: datetime.date | None = None
+
+    @property
+    def is_recognised(self) -> bool:
+        return self.kind == self.RECOGNISED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.kind == self.WITHDRAWN
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.kind == self.DISSOLVED
+
+    @property
+    def was_recognised(self) -> bool:
+        """Recognised now or once (R21, R22): only such a group's page may be published."""
+        return self.kind != self.NEVER
+
+
+RECOGNISED = GroupStatus(GroupStatus.RECOGNISED)
+
+
+def register_group_status(source: GroupStatusSource) -> None:
+    """The public status of Fachgruppen comes from ``source`` (the last one registered)."""
+    _group_status_source[:] = [source]
+
+
+def group_statuses(fachgruppen: Iterable) -> dict[int, GroupStatus]:
+    """Each group's ``GroupStatus`` by page id; recognised where no source knows better."""
+    fachgruppen = [group for group in fachgruppen if group.pk is not None]
+    found = _group_status_source[0](fachgruppen) if _group_status_source else {}
+    return {group.pk: found.get(group.pk, RECOGNISED) for group in fachgruppen}
+
+
+def group_status(fachgruppe) -> GroupStatus:
+    """One group's ``GroupStatus`` (a page not yet saved was never recognised)."""
+    if fachgruppe.pk is None:
+        return GroupStatus(GroupStatus.NEVER) if _group_status_source else RECOGNISED
+    return group_statuses([fachgruppe])[fachgruppe.pk]
 
 
 class RegisteredBaseForm:

@@ -19,14 +19,16 @@ class WorkflowConfig(AppConfig):
         from wagtail.models import Page, Revision
         from wagtail.signals import page_published
 
-        from om_pages.extension import register_calendar_source
-        from om_pages.models import GremiumPage, ProtokollPage
+        from om_pages.extension import register_calendar_source, register_group_status
+        from om_pages.models import FachgruppePage, GremiumPage, ProtokollPage
         from om_pages.signals import demo_content_loaded
         from workflow import (
             body_pages,
             decided_page_form,
             demo,
             freeze,
+            group_publishing,
+            group_status,
             invitation,
             page_forms,
             protokoll_sitzung,
@@ -42,6 +44,10 @@ class WorkflowConfig(AppConfig):
         for model in (*publishing.GATED_PAGE_TYPES, Page):  # Page: saves via a plain Page instance
             pre_save.connect(publishing.guard_live_revision, sender=model,
                              dispatch_uid=f"workflow.guard.{model.__name__}")
+        # R1, R26: only a group recognised (now or once) has a public page.
+        for model in (FachgruppePage, Page):
+            pre_save.connect(group_publishing.guard_group_publication, sender=model,
+                             dispatch_uid=f"workflow.group_guard.{model.__name__}")
         # R10, R11: a submitted revision is never rewritten (edit view, autosave, API, code).
         pre_save.connect(freeze.guard_frozen_revision, sender=Revision, dispatch_uid="workflow.freeze")
         pre_delete.connect(freeze.guard_frozen_revision_delete, sender=Revision,
@@ -61,6 +67,9 @@ class WorkflowConfig(AppConfig):
         # Upcoming Sitzungen in the public iCal feeds: date, time, place, body only (R19).
         register_calendar_source(sitzung_feed.public_sitzung_events)
         publishing.register_permission_testers()  # R10, R11: only the decided revision goes live
+        # R21, R22, R26: the public list and the group's page show its status.
+        register_group_status(group_status.public_group_statuses)
+        group_publishing.register_group_tester()
         page_forms.register_fachgruppe_form()  # R2, R17, R21 on every edit of a Fachgruppe page
         decided_page_form.register_decided_page_form()  # R10, R11: no go-live time in the editor
         demo_content_loaded.connect(demo.load_demo_workflow, dispatch_uid="workflow.demo")

@@ -95,5 +95,5 @@ TRANSITION_ORDER = {name: i for i, name in enumerate([
     "ag_an_plenum_verweisen", "ag_ablehnen", "plenum_anerkennen", "plenum_beschliessen",
     "plenum_zustimmen", "plenum_ablehnen", "veroeffentlichen", "zurueckziehen",
     "aberkennung_vorschlagen", "plenum_aberkennen", "plenum_aberkennung_ablehnen",
-    "aufloesung_bekanntgeben",
+    "aufloesung_bekanntgeben", "themenwechsel_bekanntgeben",
 ])}

@@ -16,8 +16,10 @@ from enum import StrEnum
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from om_pages.extension import GroupStatus
 from om_pages.models import FachgruppeMember, FachgruppePage
 from workflow import rules
+from workflow.group_status import public_group_statuses
 from workflow.rules import Finding, Severity
 from workflow.sitzung import Sitzung
 
@@ -25,6 +27,7 @@ from workflow.sitzung import Sitzung
 class Status(StrEnum):
     """A cell's colour; the order of ``SEVERITY_ORDER`` says which one wins in a row."""
 
+    NOT_CHECKED = "none"
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
@@ -34,8 +37,37 @@ class Status(StrEnum):
         return STATUS_LABELS[self]
 
 
-STATUS_LABELS = {Status.GREEN: "erfüllt", Status.AMBER: "Hinweis", Status.RED: "nicht erfüllt"}
-SEVERITY_ORDER = (Status.GREEN, Status.AMBER, Status.RED)
+STATUS_LABELS = {Status.NOT_CHECKED: "—", Status.GREEN: "erfüllt", Status.AMBER: "Hinweis",
+                 Status.RED: "nicht erfüllt"}
+#: A former group's cells are not checked (R21, R22): they never make a row red.
+SEVERITY_ORDER = (Status.NOT_CHECKED, Status.GREEN, Status.AMBER, Status.RED)
+#: The colours a check can give (the filter "Ergebnis").
+CHECKED = (Status.GREEN, Status.AMBER, Status.RED)
+
+
+class GroupStanding(StrEnum):
+    """Where a group stands (R1, R21, R22): applicants, recognised and former groups apart."""
+
+    APPLICANT = "antragsteller"
+    RECOGNISED = "anerkannt"
+    FORMER = "ehemalig"
+
+    @property
+    def label(self) -> str:
+        return STANDING_LABELS[self]
+
+
+STANDING_LABELS = {GroupStanding.APPLICANT: "Antragsteller", GroupStanding.RECOGNISED: "anerkannt",
+                   GroupStanding.FORMER: "ehemalig"}
+
+
+def standing_of(status: GroupStatus) -> GroupStanding:
+    """Withdrawn (R22) and dissolved (R21) groups are former groups; never recognised: applicants."""
+    if status.is_recognised:
+        return GroupStanding.RECOGNISED
+    if status.was_recognised:
+        return GroupStanding.FORMER
+    return GroupStanding.APPLICANT
 
 
 def status_of(findings: Iterable[Finding]) -> Status:
@@ -151,6 +183,16 @@ class ComplianceRow:
 
     fachgruppe: FachgruppePage
     cells: list[Cell] = field(default_factory=list)
+    standing: GroupStanding = GroupStanding.RECOGNISED
+    #: When a former group's recognition ended (R21, R22).
+    ended_on: datetime.date | None = None
+
+    @property
+    def standing_label(self) -> str:
+        """"Antragsteller", "anerkannt" or "ehemalig (aufgelöst am …)"."""
+        if self.standing is GroupStanding.FORMER and self.ended_on:
+            return f"{self.standing.label} (seit {self.ended_on:%d.%m.%Y})"
+        return self.standing.label
 
     @property
     def pk(self) -> int:
@@ -208,14 +250,23 @@ def version_to_check(fachgruppe: FachgruppePage, draft: bool = False) -> Fachgru
     return fachgruppe
 
 
-def build_row(fachgruppe: FachgruppePage, context: Context) -> ComplianceRow:
+def build_row(fachgruppe: FachgruppePage, context: Context,
+              status: GroupStatus | None = None) -> ComplianceRow:
+    """A former group's rules are not checked (R21, R22): its cells say "—", never red."""
+    standing = standing_of(status) if status else GroupStanding.RECOGNISED
+    ended_on = status.date if status else None
+    if standing is GroupStanding.FORMER:
+        return ComplianceRow(fachgruppe, [
+            Cell(column.key, column.heading_for(context.year), Status.NOT_CHECKED, ())
+            for column in RULE_COLUMNS],
+            standing, ended_on)
     cells = []
     for column in RULE_COLUMNS:
         findings = tuple(column.run(fachgruppe, context))
         evidence = column.cite(fachgruppe, context) if column.cite else ""
         cells.append(Cell(column.key, column.heading_for(context.year), status_of(findings),
                           findings, evidence))
-    return ComplianceRow(fachgruppe, cells)
+    return ComplianceRow(fachgruppe, cells, standing, ended_on)
 
 
 def build_rows(fachgruppen: Iterable[FachgruppePage], year: int | None = None,
@@ -227,7 +278,9 @@ def build_rows(fachgruppen: Iterable[FachgruppePage], year: int | None = None,
     context = Context(year=year or today.year, today=today,
                       live_groups=tuple(rules.active_fachgruppen()),
                       meetings=loaded_meetings(fachgruppen))
-    return [build_row(version_to_check(group, draft), context) for group in fachgruppen]
+    statuses = public_group_statuses(fachgruppen)
+    return [build_row(version_to_check(group, draft), context, statuses[group.pk])
+            for group in fachgruppen]
 
 
 def headings(year: int) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from wagtail.admin.views.reports import ReportView
 
 from om_pages.models import FachgruppePage
 from workflow import compliance
-from workflow.compliance import RULE_COLUMNS, Cell, ComplianceRow, Status
+from workflow.compliance import CHECKED, RULE_COLUMNS, Cell, ComplianceRow, GroupStanding
 from workflow.spreadsheet import GermanSpreadsheetMixin
 
 #: The bodies that oversee the Fachgruppen (R1, R12, R22) and so see the whole report.
@@ -71,8 +71,13 @@ class ComplianceFilterSet(WagtailFilterSet):
     )
     ergebnis = django_filters.ChoiceFilter(
         label="Ergebnis", empty_label="Alle Ergebnisse", method=_keep,
-        choices=[(status.value, status.label) for status in Status],
+        choices=[(status.value, status.label) for status in CHECKED],
         help_text="Ohne gewählte Regel zählt das schlechteste Ergebnis der Zeile.",
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", empty_label="Alle", method=_keep,
+        choices=[(standing.value, standing.label) for standing in GroupStanding],
+        help_text="Antragsteller, anerkannte und ehemalige (aberkannte oder aufgelöste) Gruppen.",
     )
     seite = django_filters.ChoiceFilter(
         label="Seite", empty_label="Alle Seiten",
@@ -151,6 +156,8 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
         self.rows = compliance.build_rows(compliance.prepare(queryset), year=self.year, today=self.today)
         data = self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
         rule, result = data.get("regel"), data.get("ergebnis")
+        if data.get("status"):
+            self.rows = [row for row in self.rows if row.standing == data["status"]]
         if result:
             self.rows = [row for row in self.rows
                          if (row.cell(rule).status if rule else row.overall) == result]
@@ -161,6 +168,8 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
         return [
             TitleColumn("title", label="Fachgruppe", classname="om-check-group",
                         get_url=lambda row: reverse("workflow_compliance:group", args=[row.pk])),
+            Column("standing", label="Status", classname="om-check-page",
+                   accessor=lambda row: row.standing.label),
             Column("page_status", label="Seite", classname="om-check-page"),
             StatusColumn("gesamt", label="Gesamt", accessor=lambda row: row.overall_cell,
                          compact=True),
@@ -171,7 +180,7 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
 
     @property
     def list_export(self) -> list[str]:
-        fields = ["fachgruppe", "themenbereich", "seite", "gesamt"]
+        fields = ["fachgruppe", "themenbereich", "seite", "gesamt", "status"]
         for key, _heading in compliance.headings(self.year):
             fields += [key, f"{key}-begruendung"]
         return fields
@@ -179,7 +188,7 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
     @property
     def export_headings(self) -> dict[str, str]:
         headings = {"fachgruppe": "Fachgruppe", "themenbereich": "Themenbereich",
-                    "seite": "Seite", "gesamt": "Gesamt"}
+                    "seite": "Seite", "gesamt": "Gesamt", "status": "Status"}
         for key, heading in compliance.headings(self.year):
             headings[key] = heading
             headings[f"{key}-begruendung"] = f"{heading}: Begründung"
@@ -187,7 +196,8 @@ class ComplianceReportView(ComplianceReportMixin, ReportView):
 
     def to_row_dict(self, item: ComplianceRow) -> OrderedDict:
         row = OrderedDict(fachgruppe=item.title, themenbereich=item.fachgruppe.topic_area,
-                          seite=item.page_status, gesamt=item.overall.label)
+                          seite=item.page_status, gesamt=item.overall.label,
+                          status=item.standing_label)
         for cell in item.cells:
             row[cell.key] = cell.label
             row[f"{cell.key}-begruendung"] = cell.explanation

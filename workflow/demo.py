@@ -353,6 +353,14 @@ def recognition_paths(fachgruppen, actors: dict) -> list[DemoPath]:
     return paths
 
 
+def publish_recognised(fachgruppen) -> None:
+    """R1, R26: the demo groups go public once the Plenum recognised them, not before."""
+    for fachgruppe in fachgruppen:
+        if not fachgruppe.live:
+            fachgruppe.get_latest_revision().publish()
+            fachgruppe.refresh_from_db()
+
+
 def ensure_extra_pages() -> None:
     from django.utils.text import slugify
 
@@ -377,8 +385,11 @@ def load_demo_workflow(sender=None, home=None, log=lambda message: None, today=N
     log("Freigabeverfahren …")
     actors = ensure_body_users(home)
     index = FachgruppenIndexPage.objects.child_of(home).first()
-    recognised = list(FachgruppePage.objects.child_of(index).live().filter(slug__in=GROUP_EDITORS))
+    applicants = [slug for slug, *_ in APPLICANTS]
+    recognised = list(FachgruppePage.objects.child_of(index).filter(slug__in=GROUP_EDITORS)
+                      .exclude(slug__in=applicants))
     run_paths(recognition_paths(recognised, actors), actors)
+    publish_recognised(recognised)
     editors = {}
     for fachgruppe in recognised:
         editors[fachgruppe.pk] = ensure_editor(fachgruppe, GROUP_EDITORS[fachgruppe.slug])

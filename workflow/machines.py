@@ -135,6 +135,17 @@ class Anerkennung(Vorgang):
     def aufloesung_bekanntgeben(self, user=None, decision=None) -> None:
         """R21: dissolution is announced in the AG Transfer; the Plenum is informed by e-mail."""
 
+    @transition(field="state", source=S.ANERKANNT, target=S.ANERKANNT,
+                permission=ag_transfer_permission,
+                custom=Step("Themenwechsel bekanntgeben", AG, protokoll=AG, reasons=True,
+                            notify=(PL,),
+                            minutes="Die AG Transfer gibt einen neuen Themenbereich {genitive} "
+                                    "bekannt (R21); das Plenum wird informiert. {reasons}"))
+    def themenwechsel_bekanntgeben(self, user=None, decision=None) -> None:
+        """R21: a change of topic is announced in the AG Transfer, the Plenum informed; the
+        comment names the new topic area, which the AG Transfer may then enter on the page
+        (``workflow.page_forms``, for ``TOPIC_CHANGE_DAYS``)."""
+
 
 class _Freigabe:
     """Steps that Produkt- and Veranstaltungsfreigabe share: refuse, publish the decision, withdraw."""

@@ -165,8 +165,10 @@ def ensure_fachgruppe(index: FachgruppenIndexPage, spec: dict, people: dict[str,
                       organisations: dict[str, Organisation], years: list[int]) -> FachgruppePage:
     fachgruppe = FachgruppePage.objects.child_of(index).filter(slug=spec["slug"]).first()
     if fachgruppe is None:
+        # A draft: only a recognised group's page is published (R1, R26); the workflow's
+        # demo recognises the group and publishes the page (``demo_content_loaded``).
         fachgruppe = FachgruppePage(
-            slug=spec["slug"], title=spec["title"], topic_area=spec["topic_area"],
+            slug=spec["slug"], title=spec["title"], topic_area=spec["topic_area"], live=False,
             summary=spec["summary"], goals=spec["goals"], approach=spec["approach"],
             koordination=people[spec["koordination"]], moderation=people[spec["moderation"]],
         )
@@ -177,7 +179,7 @@ def ensure_fachgruppe(index: FachgruppenIndexPage, spec: dict, people: dict[str,
             for i, name in enumerate(spec["members"])
         ]
         index.add_child(instance=fachgruppe)
-        fachgruppe.save_revision().publish()
+        fachgruppe.save_revision()
     attendees = [str(people[spec["koordination"]]), str(people[spec["moderation"]])]
     meeting = 0
     for year in years:

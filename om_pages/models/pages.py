@@ -3,10 +3,11 @@
 Hook points for other apps (``om_pages.extension``), so om_pages imports none of them:
 ``base_form_class`` of FachgruppePage, ProduktPage and VeranstaltungPage may be replaced with
 ``register_base_form`` (the workflow checks R2, R17, R21 on every edit of a Fachgruppe and
-refuses a go-live time on a Produkt or Veranstaltung, R10, R11), and any page type's
+refuses a go-live time on a Produkt or Veranstaltung, R10, R11), any page type's
 ``permissions_for_user`` answers with a tester registered by ``register_permission_tester``
 (the workflow lets only the decided revision of a Produkt or Veranstaltung be published,
-R10, R11).
+R10, R11), and ``register_group_status`` tells the Fachgruppen list (R26) and a group's page
+whether the group is recognised, withdrawn (R22), dissolved (R21) or was never recognised.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -23,7 +25,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from om_pages.attachments import ATTACHMENT_SEARCH_FIELDS, AttachmentSearchMixin
-from om_pages.extension import RegisteredBaseForm
+from om_pages.extension import GroupStatus, RegisteredBaseForm, group_status, group_statuses
 from om_pages.forms import OMPageForm
 
 
@@ -94,15 +96,30 @@ class FachgruppenIndexPage(Page):
     class Meta:
         verbose_name = "Fachgruppen-Übersicht"
 
-    def fachgruppen(self):
-        return (
+    def public_groups(self) -> list[FachgruppePage]:
+        """Every live, public group, each with its ``group_status`` (one lookup for all)."""
+        groups = list(
             FachgruppePage.objects.live().public().child_of(self)
             .select_related("koordination", "moderation").order_by("title")
         )
+        statuses = group_statuses(groups)
+        for group in groups:
+            group.__dict__["group_status"] = statuses[group.pk]
+        return groups
+
+    def fachgruppen(self) -> list[FachgruppePage]:
+        """R26: the recognised Fachgruppen only; withdrawn groups (R22) are no longer listed."""
+        return [g for g in self.public_groups() if g.group_status.is_recognised]
+
+    def ehemalige(self) -> list[FachgruppePage]:
+        """R21: dissolved groups stay public as an archive, listed apart ("Ehemalige Fachgruppen")."""
+        return [g for g in self.public_groups() if g.group_status.is_dissolved]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["fachgruppen"] = self.fachgruppen()
+        groups = self.public_groups()
+        context["fachgruppen"] = [g for g in groups if g.group_status.is_recognised]
+        context["ehemalige"] = [g for g in groups if g.group_status.is_dissolved]
         return context
 
 
@@ -170,6 +187,11 @@ class FachgruppePage(Page):
     class Meta:
         verbose_name = "Fachgruppe"
         verbose_name_plural = "Fachgruppen"
+
+    @cached_property
+    def group_status(self) -> GroupStatus:
+        """Recognised, withdrawn (R22), dissolved (R21) or never recognised (R1), with the date."""
+        return group_status(self)
 
     def member_organisations(self):
         from om_pages.models.snippets import Organisation

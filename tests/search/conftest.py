@@ -21,6 +21,7 @@ from om_pages.models import (
     ProtokollPage,
 )
 from tests.search import files
+from workflow.vorgang import Vorgang
 
 
 def attach(name: str, content: bytes):
@@ -81,6 +82,15 @@ def without_demo_content(request):
     yield
 
 
+def add_recognised_group(index, **fields) -> FachgruppePage:
+    """A live Fachgruppe: only a group the Plenum recognised is published (R1, R26, issue 14)."""
+    group = index.add_child(instance=FachgruppePage(live=False, **fields))
+    Vorgang.objects.create(kind="anerkennung", page=group, page_title=group.title, state="anerkannt")
+    group.save_revision().publish()
+    group.refresh_from_db()
+    return group
+
+
 @pytest.fixture
 def small_site(db) -> SmallSite:
     """Two Fachgruppen and the Plenum with Protokolle in 2024 and 2025, one PDF, one DOCX."""
@@ -91,9 +101,7 @@ def small_site(db) -> SmallSite:
     groups = []
     for slug, title in [("arbeitsschutz", "Fachgruppe Arbeitsschutz"),
                         ("digital", "Fachgruppe Digitalisierung")]:
-        group = FachgruppePage(title=title, slug=slug, topic_area=title.split()[-1])
-        index.add_child(instance=group)
-        group.save_revision().publish()
+        group = add_recognised_group(index, title=title, slug=slug, topic_area=title.split()[-1])
         groups.append(group)
     plenum = GremiumPage(title="Plenum", slug="plenum", kind="plenum")
     home.add_child(instance=plenum)
@@ -140,9 +148,7 @@ def fachgruppe(db):
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(title="Startseite Test", slug="start-test"))
     index = home.add_child(instance=FachgruppenIndexPage(title="Fachgruppen", slug="fachgruppen"))
-    return index.add_child(
-        instance=FachgruppePage(
-            title="Fachgruppe Sicherheit und Gesundheit", slug="sicherheit",
-            topic_area="Sicherheit und Gesundheit bei der Arbeit",
-        )
+    return add_recognised_group(
+        index, title="Fachgruppe Sicherheit und Gesundheit", slug="sicherheit",
+        topic_area="Sicherheit und Gesundheit bei der Arbeit",
     )

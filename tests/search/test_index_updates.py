@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
-from om_pages.models.pages import FachgruppePage, ProtokollPage
+from om_pages.models.pages import ProtokollPage
 from search.backends.whoosh import document_key
 from tests.purge import purge_as_superuser
+from tests.search.conftest import add_recognised_group
 from workflow.models import Sitzung
 
 from .tree import add_protokoll, indexed_keys, titles
@@ -49,9 +50,8 @@ def test_unpublish_removes_from_public_search(fachgruppe):
 
 
 def test_move_is_seen_by_tree_filters(fachgruppe):
-    other = fachgruppe.get_parent().add_child(
-        instance=FachgruppePage(title="Fachgruppe Demografie", slug="demografie", topic_area="Demografie")
-    )
+    other = add_recognised_group(fachgruppe.get_parent(), title="Fachgruppe Demografie",
+                                 slug="demografie", topic_area="Demografie")
     page = add_protokoll(fachgruppe, "Sitzung Umzug", "Altersstrukturanalyse vorgestellt")
     page.move(other, pos="last-child")
 

@@ -59,6 +59,7 @@ SPEC = {
     ("anerkennung", "plenum_aberkennen"): "plenum",
     ("anerkennung", "plenum_aberkennung_ablehnen"): "plenum",
     ("anerkennung", "aufloesung_bekanntgeben"): "ag_transfer",
+    ("anerkennung", "themenwechsel_bekanntgeben"): "ag_transfer",  # R21 (issue 14)
     ("produkt", "einreichen"): "fachgruppe",
     ("produkt", "ag_zustimmen"): "ag_transfer",
     ("produkt", "ag_ablehnen"): "ag_transfer",

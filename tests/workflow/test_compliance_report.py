@@ -45,9 +45,13 @@ EXPECTED_DEMO = {
 #: (R17) — but no Jahresbericht (R12 red) and no Protokolle: the past year is red, the
 #: running year amber (R24).
 APPLICANT_SLUGS = ["nachhaltigkeit", "unternehmensnachfolge", "gesundheitsmanagement",
-                   "arbeitszeit", "vertrieb", "innovation", "energie", "qualitaet"]
+                   "arbeitszeit", "vertrieb", "innovation"]
 APPLICANT_EXPECTED = {"R12": Status.RED, "R24-vorjahr": Status.RED, "R24-jahr": Status.AMBER}
 EXPECTED_DEMO |= dict.fromkeys(APPLICANT_SLUGS, APPLICANT_EXPECTED)
+#: R21, R22: the withdrawn (energie) and the dissolved (qualitaet) group are former groups:
+#: their rules are not checked, no cell is red (issue 14).
+FORMER_SLUGS = ["energie", "qualitaet"]
+EXPECTED_DEMO |= dict.fromkeys(FORMER_SLUGS, dict.fromkeys(RULE_KEYS, Status.NOT_CHECKED))
 LIVE_SLUGS = ["gefaehrdungsbeurteilung", "digitalisierung", "fachkraeftesicherung"]
 
 
@@ -97,6 +101,8 @@ def test_every_demo_group_has_its_expected_colours(demo_home):
     for slug in APPLICANT_SLUGS:
         assert not by_slug[slug].fachgruppe.live
         assert by_slug[slug].overall is Status.RED
+    for slug in FORMER_SLUGS:
+        assert by_slug[slug].overall is Status.NOT_CHECKED
 
 
 @pytest.mark.django_db
@@ -108,12 +114,15 @@ def test_report_page_shows_every_group_with_coloured_cells(demo_home, admin_clie
         assert group.title in html
     # Live groups, 30 rule cells: 1 red (Fachkräfte R12), 3 amber (R13), 26 green; their 3
     # overall cells are 1 red (Fachkräfte) and 2 amber.
-    # 8 applicants, 80 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and
-    # 7 green each (R7: the founding partners joined this year); their 8 overall cells are red.
+    # 6 unpublished groups still checked (5 applicants, 1 with a withdrawal pending),
+    # 60 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and 7 green each
+    # (R7: the founding partners joined this year); their 6 overall cells are red.
+    # The 2 former groups' cells say "—".
     applicants = len(APPLICANT_SLUGS)
     assert html.count("om-check--red") == (1 + 1) + applicants * (2 + 1)
     assert html.count("om-check--amber") == (3 + 2) + applicants * 1
     assert html.count("om-check--green") == 26 + applicants * 7
+    assert html.count("om-check--none") == len(FORMER_SLUGS) * (len(RULE_KEYS) + 1)
     assert "Für 2025 liegt kein Jahresbericht an das Plenum vor." in html
 
 
@@ -257,10 +266,11 @@ def test_filter_by_overall_result(demo_home, admin_client):
 def test_filter_by_fachgruppe_and_page_status(demo_home, admin_client):
     group = FachgruppePage.objects.get(slug="digitalisierung")
     assert list(export_rows(admin_client, fachgruppe=group.pk)) == [group.title]
-    assert list(export_rows(admin_client, seite="entwurf")) == titles_of(APPLICANT_SLUGS)
+    assert list(export_rows(admin_client, seite="entwurf")) == \
+        titles_of([*APPLICANT_SLUGS, *FORMER_SLUGS])
     group.unpublish()
     assert list(export_rows(admin_client, seite="entwurf")) == \
-        titles_of(["digitalisierung", *APPLICANT_SLUGS])
+        titles_of(["digitalisierung", *APPLICANT_SLUGS, *FORMER_SLUGS])
     assert export_rows(admin_client, seite="entwurf")[group.title]["Seite"] == "nicht veröffentlicht"
     assert group.title not in export_rows(admin_client, seite="veroeffentlicht")
 

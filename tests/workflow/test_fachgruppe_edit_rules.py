@@ -10,9 +10,11 @@ from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import querydict_from_html
 
 from om_pages.models import FachgruppePage
-from tests.workflow.conftest import user
+from tests.workflow.conftest import held_top, user
 from workflow.models import is_recognised
 from workflow.page_forms import FachgruppePageForm
+from workflow.services import perform_transition
+from workflow.vorgang import MACHINES, Vorgang
 
 PUBLISH = {"action-publish": "action-publish"}
 DRAFT: dict = {}  # the edit view saves a draft when no action is posted
@@ -137,11 +139,22 @@ def grant_page_rights(group_name: str, page: FachgruppePage) -> None:
             permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename))
 
 
+def announce_topic_change(page: FachgruppePage, comment: str) -> None:
+    """R21: the AG Transfer announces the new topic area under a TOP of its Sitzung."""
+    vorgang = Vorgang.objects.latest_anerkennung(page)
+    vorgang = MACHINES[vorgang.kind].objects.get(pk=vorgang.pk)
+    perform_transition(vorgang, "themenwechsel_bekanntgeben", user("agtransfer"), comment=comment,
+                       top=held_top(vorgang, "ag_transfer"))
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", ["agtransfer", "admin"])
 def test_ag_transfer_and_superuser_change_the_topic_area(digitalisierung, client, username):
-    """R21: the AG Transfer (where the new split is announced) and superusers may change it."""
+    """R21: after the announcement in the AG Transfer, the AG Transfer enters the new topic
+    area; superusers may change it anyway."""
     grant_page_rights("AG Transfer", digitalisierung)  # the demo's AG Transfer has no page rights
+    if username == "agtransfer":
+        announce_topic_change(digitalisierung, "Neuer Themenbereich: Digitale Arbeitswelt")
     client.force_login(user(username))
     _, response = post_edit(client, digitalisierung, {
         "title": "Fachgruppe Digitale Arbeitswelt", "topic_area": "Digitale Arbeitswelt"}, PUBLISH)
