@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from om_pages.extension import GroupStatus
 from om_pages.models import FachgruppeMember, FachgruppePage
-from workflow import rules
+from workflow import rule_inputs, rules
 from workflow.group_status import public_group_statuses
 from workflow.rules import Finding, Severity
 from workflow.sitzung import Sitzung
@@ -94,12 +94,19 @@ class Context:
     today: datetime.date
     live_groups: tuple[FachgruppePage, ...]
     meetings: Mapping[int, tuple[datetime.date, ...]] = field(default_factory=dict)
+    reports: Mapping[int, tuple[tuple[int, bool], ...]] = field(default_factory=dict)
 
     def meetings_of(self, fachgruppe: FachgruppePage) -> tuple[datetime.date, ...]:
         """R24: the loaded dates, or the group's own lookup when they were not loaded."""
         if fachgruppe.pk in self.meetings:
             return self.meetings[fachgruppe.pk]
-        return tuple(rules.held_meeting_dates(fachgruppe))
+        return rule_inputs.held_meeting_dates([fachgruppe])[fachgruppe.pk]
+
+    def reports_of(self, fachgruppe: FachgruppePage) -> tuple[tuple[int, bool], ...]:
+        """R12: the loaded Jahresberichte (year, live), or the group's own lookup."""
+        if fachgruppe.pk in self.reports:
+            return self.reports[fachgruppe.pk]
+        return rule_inputs.yearly_reports([fachgruppe])[fachgruppe.pk]
 
 
 @dataclass(frozen=True)
@@ -133,19 +140,19 @@ RULE_COLUMNS: tuple[RuleColumn, ...] = (
     RuleColumn("R17", "R17 eine Gruppe je Thema", "R17 eine Gruppe je Thema",
                lambda g, c: rules.check_r17_one_group_per_topic(g, others=c.live_groups)),
     RuleColumn("R12", "R12 Jahresbericht des Vorjahres", "R12 Jahresbericht {previous}",
-               lambda g, c: rules.check_r12_yearly_report(g, c.year - 1)),
+               lambda g, c: rules.check_r12_yearly_report(g, c.year - 1, c.reports_of(g))),
     RuleColumn("R13", "R13 Partner in der OM", "R13 Partner in der OM",
                lambda g, c: rules.check_r13_partners_join(g)),
     RuleColumn("R7", "R7 neue Partner", "R7 neue Partner {previous}/{year}",
                lambda g, c: rules.check_r7_growth(g, c.year),
                cite=lambda g, c: rules.r7_evidence(g)),
     RuleColumn("R24-vorjahr", "R24 Sitzungen im Vorjahr", "R24 Sitzungen {previous}",
-               lambda g, c: rules.check_r24_meets_twice(g, c.year - 1, today=c.today,
-                                                        meetings=c.meetings_of(g)),
+               lambda g, c: rules.check_r24_meets_twice(g, c.year - 1, c.meetings_of(g),
+                                                        today=c.today),
                cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year - 1)),
     RuleColumn("R24-jahr", "R24 Sitzungen im Bezugsjahr", "R24 Sitzungen {year}",
-               lambda g, c: rules.check_r24_meets_twice(g, c.year, today=c.today,
-                                                        meetings=c.meetings_of(g)),
+               lambda g, c: rules.check_r24_meets_twice(g, c.year, c.meetings_of(g),
+                                                        today=c.today),
                cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year)),
 )
 
@@ -276,8 +283,9 @@ def build_rows(fachgruppen: Iterable[FachgruppePage], year: int | None = None,
     today = today or datetime.date.today()
     fachgruppen = list(fachgruppen)
     context = Context(year=year or today.year, today=today,
-                      live_groups=tuple(rules.active_fachgruppen()),
-                      meetings=loaded_meetings(fachgruppen))
+                      live_groups=tuple(rule_inputs.active_fachgruppen()),
+                      meetings=loaded_meetings(fachgruppen),
+                      reports=rule_inputs.yearly_reports(fachgruppen))
     statuses = public_group_statuses(fachgruppen)
     return [build_row(version_to_check(group, draft), context, statuses[group.pk])
             for group in fachgruppen]

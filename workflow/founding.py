@@ -25,7 +25,7 @@ from django.utils.text import slugify
 from wagtail.log_actions import log
 
 from om_pages.models import FachgruppeMember, FachgruppenIndexPage, FachgruppePage, Person
-from workflow import rules
+from workflow import rule_inputs, rules
 from workflow.access import grant_access
 from workflow.choices import ENDED_STATES, Kind
 from workflow.querysets import own_fachgruppen
@@ -91,7 +91,8 @@ def name_problems(title: str, topic_area: str) -> dict[str, list[str]]:
     candidate = FachgruppePage(title=title, topic_area=topic_area)
     for finding in rules.blocking(rules.check_r2_topic_in_name(candidate)):
         problems.setdefault("title", []).append(str(finding))
-    for finding in rules.blocking(rules.check_r17_one_group_per_topic(candidate)):
+    for finding in rules.blocking(rules.check_r17_one_group_per_topic(
+            candidate, rule_inputs.active_fachgruppen())):
         problems.setdefault("topic_area", []).append(str(finding))
     if FachgruppePage.objects.filter(title__iexact=title.strip()).exists():
         problems.setdefault("title", []).append(

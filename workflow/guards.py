@@ -6,7 +6,7 @@ able to say *why* it fails (``findings``), so the editor sees every reason at on
 
 from __future__ import annotations
 
-from workflow import rules
+from workflow import rule_inputs, rules
 from workflow.digest import content_digest
 from workflow.rules import Finding
 from workflow.vorgang import Vorgang
@@ -31,7 +31,7 @@ class Guard:
 
 def _application(vorgang) -> list[Finding]:
     """R2, R3, R4, R5, R17 on the content being submitted (the latest revision)."""
-    return rules.check_application(vorgang.submitted_object())
+    return rules.check_application(vorgang.submitted_object(), rule_inputs.active_fachgruppen())
 
 
 def _has_content(vorgang) -> list[Finding]:

@@ -31,7 +31,7 @@ from django.utils.formats import date_format
 from om_pages.extension import register_base_form
 from om_pages.forms import OMPageForm
 from om_pages.models import FachgruppePage
-from workflow import rules
+from workflow import rule_inputs, rules
 from workflow.choices import Gremium
 from workflow.permissions import is_body_member
 from workflow.vorgang import Eintrag, Vorgang
@@ -117,7 +117,8 @@ class FachgruppePageForm(OMPageForm):
         for finding in rules.blocking(rules.check_r2_topic_in_name(candidate)):
             self.add_error("title" if "title" in changed else "topic_area", str(finding))
         if "topic_area" in changed:
-            for finding in rules.blocking(rules.check_r17_one_group_per_topic(candidate)):
+            for finding in rules.blocking(rules.check_r17_one_group_per_topic(
+                    candidate, rule_inputs.active_fachgruppen())):
                 self.add_error("topic_area", str(finding))
         return cleaned_data
 

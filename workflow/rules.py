@@ -21,12 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils import timezone
-
-from om_pages.models import FachgruppePage, JahresberichtPage
-from workflow.choices import Gremium
-from workflow.sitzung import Sitzung
-from workflow.vorgang import Vorgang
+from om_pages.models import FachgruppePage
 
 
 class Severity(StrEnum):
@@ -135,19 +130,13 @@ def check_r5_two_contacts(fachgruppe: FachgruppePage) -> list[Finding]:
     return []
 
 
-def active_fachgruppen() -> Iterable[FachgruppePage]:
-    """The groups that hold a topic for R17 (``VorgangQuerySet.fachgruppen_holding_topics``)."""
-    return Vorgang.objects.fachgruppen_holding_topics()
-
-
-def check_r17_one_group_per_topic(
-    fachgruppe: FachgruppePage,
-    others: Iterable[FachgruppePage] | None = None,
-) -> list[Finding]:
-    """R17: only one Fachgruppe per topic area; an overlapping topic is worth a look (amber)."""
+def check_r17_one_group_per_topic(fachgruppe: FachgruppePage,
+                                  others: Iterable[FachgruppePage]) -> list[Finding]:
+    """R17: only one Fachgruppe per topic area; an overlapping topic is worth a look (amber).
+    ``others``: the groups that hold a topic (``rule_inputs.active_fachgruppen``)."""
     topic = normalise(fachgruppe.topic_area)
     findings = []
-    for other in active_fachgruppen() if others is None else others:
+    for other in others:
         if other.pk == fachgruppe.pk:
             continue
         other_topic = normalise(other.topic_area)
@@ -165,13 +154,15 @@ APPLICATION_CHECKS: tuple[Check, ...] = (
     check_r3_open_no_fees,
     check_r4_three_intermediaries,
     check_r5_two_contacts,
-    check_r17_one_group_per_topic,
 )
 
 
-def check_application(fachgruppe: FachgruppePage) -> list[Finding]:
-    """All application rules at once, so the applicant sees every reason together (R1)."""
-    return [finding for check in APPLICATION_CHECKS for finding in check(fachgruppe)]
+def check_application(fachgruppe: FachgruppePage,
+                      others: Iterable[FachgruppePage]) -> list[Finding]:
+    """All application rules at once, so the applicant sees every reason together (R1);
+    ``others``: the groups that hold a topic (R17)."""
+    return ([finding for check in APPLICATION_CHECKS for finding in check(fachgruppe)]
+            + check_r17_one_group_per_topic(fachgruppe, others))
 
 
 def blocking(findings: Iterable[Finding]) -> list[Finding]:
@@ -181,12 +172,14 @@ def blocking(findings: Iterable[Finding]) -> list[Finding]:
 # --- Running a Fachgruppe (the compliance report) -------------------------------------------
 
 
-def check_r12_yearly_report(fachgruppe: FachgruppePage, year: int) -> list[Finding]:
-    """R12: a yearly report for ``year`` is published under the group."""
-    reports = JahresberichtPage.objects.child_of(fachgruppe).filter(year=year)
-    if reports.filter(live=True).exists():
+def check_r12_yearly_report(fachgruppe: FachgruppePage, year: int,
+                            reports: Iterable[tuple[int, bool]]) -> list[Finding]:
+    """R12: a yearly report for ``year`` is published under the group. ``reports``: the group's
+    Jahresberichte as (year, live) (``rule_inputs.yearly_reports``)."""
+    of_year = [live for report_year, live in reports if report_year == year]
+    if any(of_year):
         return []
-    if reports.exists():
+    if of_year:
         return [Finding("R12", f"Der Jahresbericht {year} ist angelegt, aber nicht veröffentlicht.",
                         Severity.WARNING)]
     return [Finding("R12", f"Für {year} liegt kein Jahresbericht an das Plenum vor.")]
@@ -205,17 +198,6 @@ def check_r13_partners_join(fachgruppe: FachgruppePage) -> list[Finding]:
 MIN_MEETINGS_PER_YEAR = 2
 
 
-def held_meeting_dates(fachgruppe: FachgruppePage) -> list[datetime.date]:
-    """R24: the dates (Europe/Berlin) of the group's held Sitzungen with a published Protokoll.
-
-    The Kriterien-Check loads them for all groups at once (``compliance.prepare``) and passes
-    them in; this lookup is for callers that check one group.
-    """
-    starts = (Sitzung.objects.of_body(Gremium.FACHGRUPPE, fachgruppe).held_with_minutes()
-              .values_list("starts_at", flat=True))
-    return [timezone.localtime(start).date() for start in starts]
-
-
 def meetings_in(meetings: Iterable[datetime.date], year: int) -> list[datetime.date]:
     return sorted(day for day in meetings if day.year == year)
 
@@ -229,13 +211,11 @@ def r24_evidence(meetings: Iterable[datetime.date], year: int) -> str:
 
 
 def check_r24_meets_twice(fachgruppe: FachgruppePage, year: int,
-                          today: datetime.date | None = None,
-                          meetings: Iterable[datetime.date] | None = None) -> list[Finding]:
+                          meetings: Iterable[datetime.date],
+                          today: datetime.date | None = None) -> list[Finding]:
     """R24: at least two Sitzungen in the calendar year ``year`` that were held and whose
-    Protokoll is published. ``meetings``: their dates (``held_meeting_dates``), if loaded."""
+    Protokoll is published. ``meetings``: their dates (``rule_inputs.held_meeting_dates``)."""
     today = today or datetime.date.today()
-    if meetings is None:
-        meetings = held_meeting_dates(fachgruppe)
     count = len(meetings_in(meetings, year))
     if count >= MIN_MEETINGS_PER_YEAR:
         return []

@@ -64,6 +64,7 @@ def edit_data(page, **changes) -> dict:
             + [{"organisation": Organisation.objects.get(name=name).pk} for name in members
                if not page.members.filter(organisation__name=name).exists()],
             initial=page.members.count()),
+        "kooperationen": inline_formset([]),  # R16: none yet
         "comment_notifications": "",
     }
     data.update(changes)
@@ -103,6 +104,7 @@ def test_recognition_adds_publish_to_the_founders_group(founder, founded):
     """R1, R19: the Plenum's recognition (``access="grant"``) completes the same group's access."""
     page = founded
     group_id = FachgruppeZugang.objects.get(fachgruppe=page).group_id
+    make_vorgang("anerkennung", "anerkannt", page=page)  # what the Plenum's step records
     grant_access(page)
     assert FachgruppeZugang.objects.get(fachgruppe=page).group_id == group_id
     assert GroupPagePermission.objects.filter(group_id=group_id, page=page,

@@ -14,7 +14,7 @@ from om_pages.models import (
     ProtokollPage,
 )
 from tests.purge import purge_as_superuser
-from workflow import rules
+from workflow import rule_inputs, rules
 from workflow.rules import Severity
 
 
@@ -24,6 +24,20 @@ def fachgruppe(demo_home):
     return FachgruppePage.objects.get(slug="gefaehrdungsbeurteilung")
 
 
+def r17(group):
+    """R17 against the groups that hold a topic, as the guard and the report load them."""
+    return rules.check_r17_one_group_per_topic(group, rule_inputs.active_fachgruppen())
+
+
+def r12(group, year):
+    return rules.check_r12_yearly_report(group, year, rule_inputs.yearly_reports([group])[group.pk])
+
+
+def r24(group, year, today):
+    return rules.check_r24_meets_twice(group, year, rule_inputs.held_meeting_dates([group])[group.pk],
+                                       today=today)
+
+
 def codes(findings):
     return [f.rule for f in findings if f.severity is Severity.ERROR]
 
@@ -31,7 +45,8 @@ def codes(findings):
 @pytest.mark.django_db
 def test_demo_groups_pass_every_application_rule(demo_home):
     for group in FachgruppePage.objects.all():
-        assert rules.blocking(rules.check_application(group)) == [], group.title
+        findings = rules.check_application(group, rule_inputs.active_fachgruppen())
+        assert rules.blocking(findings) == [], group.title
 
 
 @pytest.mark.django_db
@@ -123,19 +138,19 @@ class TestR5TwoContacts:
 @pytest.mark.django_db
 class TestR17OneGroupPerTopic:
     def test_unique_topic_passes(self, fachgruppe):
-        assert rules.check_r17_one_group_per_topic(fachgruppe) == []
+        assert r17(fachgruppe) == []
 
     def test_same_topic_fails(self, fachgruppe):
         other = FachgruppePage.objects.get(slug="digitalisierung")
         other.topic_area = "gefährdungsbeurteilung"
         other.save()
-        assert codes(rules.check_r17_one_group_per_topic(fachgruppe)) == ["R17"]
+        assert codes(r17(fachgruppe)) == ["R17"]
 
     def test_overlapping_topic_is_a_warning(self, fachgruppe):
         other = FachgruppePage.objects.get(slug="digitalisierung")
         other.topic_area = "Gefährdungsbeurteilung psychischer Belastung"
         other.save()
-        findings = rules.check_r17_one_group_per_topic(fachgruppe)
+        findings = r17(fachgruppe)
         assert [f.severity for f in findings] == [Severity.WARNING]
 
     def test_unpublished_group_holds_no_topic(self, fachgruppe):
@@ -143,7 +158,7 @@ class TestR17OneGroupPerTopic:
         other.topic_area = fachgruppe.topic_area
         other.save()
         other.unpublish()
-        assert rules.check_r17_one_group_per_topic(fachgruppe) == []
+        assert r17(fachgruppe) == []
 
 
 @pytest.mark.django_db
@@ -151,20 +166,21 @@ def test_check_application_reports_every_reason_at_once(fachgruppe):
     fachgruppe.title = "Fachgruppe Nord"
     fachgruppe.mandatory_fee = True
     fachgruppe.moderation = None
-    assert set(codes(rules.check_application(fachgruppe))) == {"R2", "R3", "R5"}
+    findings = rules.check_application(fachgruppe, rule_inputs.active_fachgruppen())
+    assert set(codes(findings)) == {"R2", "R3", "R5"}
 
 
 @pytest.mark.django_db
 class TestR12YearlyReport:
     def test_published_report_passes(self, fachgruppe):
-        assert rules.check_r12_yearly_report(fachgruppe, 2025) == []
+        assert r12(fachgruppe, 2025) == []
 
     def test_missing_report_fails(self, fachgruppe):
-        assert codes(rules.check_r12_yearly_report(fachgruppe, 2024)) == ["R12"]
+        assert codes(r12(fachgruppe, 2024)) == ["R12"]
 
     def test_unpublished_report_is_amber(self, fachgruppe):
         JahresberichtPage.objects.child_of(fachgruppe).get(year=2025).unpublish()
-        findings = rules.check_r12_yearly_report(fachgruppe, 2025)
+        findings = r12(fachgruppe, 2025)
         assert [f.severity for f in findings] == [Severity.WARNING]
 
 
@@ -190,14 +206,14 @@ class TestR13PartnersJoin:
 @pytest.mark.django_db
 class TestR24MeetsTwice:
     def test_two_protokolle_pass(self, fachgruppe):
-        assert rules.check_r24_meets_twice(fachgruppe, 2025, today=datetime.date(2026, 11, 25)) == []
+        assert r24(fachgruppe, 2025, today=datetime.date(2026, 11, 25)) == []
 
     def test_one_protokoll_in_past_year_fails(self, fachgruppe):
         purge_as_superuser(ProtokollPage.objects.child_of(fachgruppe).filter(date__year=2025).first())
-        findings = rules.check_r24_meets_twice(fachgruppe, 2025, today=datetime.date(2026, 11, 25))
+        findings = r24(fachgruppe, 2025, today=datetime.date(2026, 11, 25))
         assert codes(findings) == ["R24"]
 
     def test_current_year_short_is_amber(self, fachgruppe):
         ProtokollPage.objects.child_of(fachgruppe).filter(date__year=2026).first().unpublish()
-        findings = rules.check_r24_meets_twice(fachgruppe, 2026, today=datetime.date(2026, 11, 25))
+        findings = r24(fachgruppe, 2026, today=datetime.date(2026, 11, 25))
         assert [f.severity for f in findings] == [Severity.WARNING]

@@ -15,7 +15,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from om_pages.models import FachgruppePage, GremiumPage, ProtokollPage
 from tests.workflow.conftest import make_vorgang, user
-from workflow import compliance, rules
+from workflow import compliance, rule_inputs, rules
 from workflow.choices import CHECKLIST, Gremium, Kind, State
 from workflow.minutes import UNDECIDED, decision_text, draft_minutes
 from workflow.models import MACHINES, Eintrag, Sitzung, SitzungState, Tagesordnungspunkt, TopKind
@@ -292,7 +292,7 @@ def test_held_states_are_the_sitzung_states():
 @pytest.mark.django_db
 def test_r24_counts_held_sitzungen_with_published_minutes_and_cites_them(demo_home):
     group = r24_group()
-    dates = sorted(rules.held_meeting_dates(group))
+    dates = sorted(rule_inputs.held_meeting_dates([group])[group.pk])
     year = dates[-1].year
     [row] = compliance.build_rows(compliance.prepare(FachgruppePage.objects.filter(pk=group.pk)),
                                   year=year, today=datetime.date(year, 11, 25))
@@ -316,7 +316,8 @@ def test_r24_ignores_planned_sitzungen_and_draft_protokolle(demo_home):
     group_sitzung(group, datetime.date(year, 9, 1))  # held, no Protokoll at all
     Sitzung.objects.filter(pk=planned.pk).update(state=SitzungState.GEPLANT)
     today = datetime.date(2026, 11, 25)
-    findings = rules.check_r24_meets_twice(group, year, today=today)
+    findings = rules.check_r24_meets_twice(
+        group, year, rule_inputs.held_meeting_dates([group])[group.pk], today=today)
     assert [f.message for f in findings] == [
         f"0 Protokoll(e) für {year}; mindestens 2 Sitzungen im Jahr."]
     [row] = compliance.build_rows(compliance.prepare(FachgruppePage.objects.filter(pk=group.pk)),
@@ -326,7 +327,8 @@ def test_r24_ignores_planned_sitzungen_and_draft_protokolle(demo_home):
     # Held, with its Protokoll published: these count.
     Sitzung.objects.filter(pk=planned.pk).update(state=SitzungState.ABGESCHLOSSEN)
     ProtokollPage.objects.get(pk=drafted.protokoll_id).save_revision().publish()
-    assert rules.check_r24_meets_twice(group, year, today=today) == []
+    assert rules.check_r24_meets_twice(
+        group, year, rule_inputs.held_meeting_dates([group])[group.pk], today=today) == []
     [row] = compliance.build_rows(compliance.prepare(FachgruppePage.objects.filter(pk=group.pk)),
                                   year=year + 1, today=today)
     assert row.cell("R24-vorjahr").evidence == "Sitzungen mit Protokoll 2020: 01.03.2020, 01.06.2020"
@@ -343,7 +345,7 @@ def test_r24_report_loads_the_sitzungen_in_a_fixed_number_of_queries(
                                  meetings=compliance.loaded_meetings(groups))
     with django_assert_max_num_queries(0):
         for group in groups:
-            rules.check_r24_meets_twice(group, 2026, meetings=context.meetings_of(group))
+            rules.check_r24_meets_twice(group, 2026, context.meetings_of(group))
 
 
 @pytest.mark.django_db
