@@ -115,7 +115,8 @@ class RuleColumn:
 
     ``heading`` may name ``{year}`` (the reference year) and ``{previous}`` (the year before);
     ``cite`` names what the check counted, shown with the cell whatever its colour (R24: the
-    Sitzungen with their dates; R7: the partners won per year).
+    Sitzungen with their dates; R7: the partners won per year). ``running``: a duty of a
+    recognised group (R7, R12, R24), not checked for an applicant, which cannot have met it yet.
     """
 
     key: str
@@ -123,6 +124,7 @@ class RuleColumn:
     heading: str
     run: Callable[[FachgruppePage, Context], list[Finding]]
     cite: Callable[[FachgruppePage, Context], str] | None = None
+    running: bool = False
 
     def heading_for(self, year: int) -> str:
         return self.heading.format(year=year, previous=year - 1)
@@ -140,20 +142,21 @@ RULE_COLUMNS: tuple[RuleColumn, ...] = (
     RuleColumn("R17", "R17 eine Gruppe je Thema", "R17 eine Gruppe je Thema",
                lambda g, c: rules.check_r17_one_group_per_topic(g, others=c.live_groups)),
     RuleColumn("R12", "R12 Jahresbericht des Vorjahres", "R12 Jahresbericht {previous}",
-               lambda g, c: rules.check_r12_yearly_report(g, c.year - 1, c.reports_of(g))),
+               lambda g, c: rules.check_r12_yearly_report(g, c.year - 1, c.reports_of(g)),
+               running=True),
     RuleColumn("R13", "R13 Partner in der OM", "R13 Partner in der OM",
                lambda g, c: rules.check_r13_partners_join(g)),
     RuleColumn("R7", "R7 neue Partner", "R7 neue Partner {previous}/{year}",
                lambda g, c: rules.check_r7_growth(g, c.year),
-               cite=lambda g, c: rules.r7_evidence(g)),
+               cite=lambda g, c: rules.r7_evidence(g), running=True),
     RuleColumn("R24-vorjahr", "R24 Sitzungen im Vorjahr", "R24 Sitzungen {previous}",
                lambda g, c: rules.check_r24_meets_twice(g, c.year - 1, c.meetings_of(g),
                                                         today=c.today),
-               cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year - 1)),
+               cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year - 1), running=True),
     RuleColumn("R24-jahr", "R24 Sitzungen im Bezugsjahr", "R24 Sitzungen {year}",
                lambda g, c: rules.check_r24_meets_twice(g, c.year, c.meetings_of(g),
                                                         today=c.today),
-               cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year)),
+               cite=lambda g, c: rules.r24_evidence(c.meetings_of(g), c.year), running=True),
 )
 
 
@@ -259,7 +262,9 @@ def version_to_check(fachgruppe: FachgruppePage, draft: bool = False) -> Fachgru
 
 def build_row(fachgruppe: FachgruppePage, context: Context,
               status: GroupStatus | None = None) -> ComplianceRow:
-    """A former group's rules are not checked (R21, R22): its cells say "—", never red."""
+    """A former group's rules are not checked (R21, R22): its cells say "—", never red; an
+    applicant is checked on what its application is decided on (R1: R2–R5, R13, R17), not yet
+    on the duties of a recognised group (R7, R12, R24)."""
     standing = standing_of(status) if status else GroupStanding.RECOGNISED
     ended_on = status.date if status else None
     if standing is GroupStanding.FORMER:
@@ -269,6 +274,9 @@ def build_row(fachgruppe: FachgruppePage, context: Context,
             standing, ended_on)
     cells = []
     for column in RULE_COLUMNS:
+        if column.running and standing is GroupStanding.APPLICANT:
+            cells.append(Cell(column.key, column.heading_for(context.year), Status.NOT_CHECKED, ()))
+            continue
         findings = tuple(column.run(fachgruppe, context))
         evidence = column.cite(fachgruppe, context) if column.cite else ""
         cells.append(Cell(column.key, column.heading_for(context.year), status_of(findings),

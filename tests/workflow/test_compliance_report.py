@@ -42,12 +42,17 @@ EXPECTED_DEMO = {
 #: drafts, workflow/demo.py APPLICANTS) are in the report too. Their demo data: the topic in
 #: the name (R2), open and free (R3), four intermediary members that are all OM partners
 #: (R4, R13), Koordination and Moderation from intermediaries (R5), a topic of their own
-#: (R17) — but no Jahresbericht (R12 red) and no Protokolle: the past year is red, the
-#: running year amber (R24).
+#: (R17). The duties of a recognised group (R7, R12, R24) are not checked for an applicant,
+#: which cannot have met them yet ("—").
 APPLICANT_SLUGS = ["nachhaltigkeit", "unternehmensnachfolge", "gesundheitsmanagement",
-                   "arbeitszeit", "vertrieb", "innovation"]
-APPLICANT_EXPECTED = {"R12": Status.RED, "R24-vorjahr": Status.RED, "R24-jahr": Status.AMBER}
-EXPECTED_DEMO |= dict.fromkeys(APPLICANT_SLUGS, APPLICANT_EXPECTED)
+                   "arbeitszeit", "vertrieb"]
+RUNNING_KEYS = ["R12", "R7", "R24-vorjahr", "R24-jahr"]
+EXPECTED_DEMO |= dict.fromkeys(APPLICANT_SLUGS, dict.fromkeys(RUNNING_KEYS, Status.NOT_CHECKED))
+#: A recognised group with a withdrawal pending (R22) is still checked on every rule: no
+#: Jahresbericht (R12 red) and no Protokolle: the past year red, the running year amber (R24).
+PENDING_SLUGS = ["innovation"]
+EXPECTED_DEMO |= dict.fromkeys(PENDING_SLUGS, {"R12": Status.RED, "R24-vorjahr": Status.RED,
+                                               "R24-jahr": Status.AMBER})
 #: R21, R22: the withdrawn (energie) and the dissolved (qualitaet) group are former groups:
 #: their rules are not checked, no cell is red (issue 14).
 FORMER_SLUGS = ["energie", "qualitaet"]
@@ -100,6 +105,8 @@ def test_every_demo_group_has_its_expected_colours(demo_home):
     assert by_slug["digitalisierung"].overall is Status.AMBER
     for slug in APPLICANT_SLUGS:
         assert not by_slug[slug].fachgruppe.live
+        assert by_slug[slug].overall is Status.GREEN  # every application rule met (R1)
+    for slug in PENDING_SLUGS:
         assert by_slug[slug].overall is Status.RED
     for slug in FORMER_SLUGS:
         assert by_slug[slug].overall is Status.NOT_CHECKED
@@ -114,15 +121,16 @@ def test_report_page_shows_every_group_with_coloured_cells(demo_home, admin_clie
         assert group.title in html
     # Live groups, 30 rule cells: 1 red (Fachkräfte R12), 3 amber (R13), 26 green; their 3
     # overall cells are 1 red (Fachkräfte) and 2 amber.
-    # 6 unpublished groups still checked (5 applicants, 1 with a withdrawal pending),
-    # 60 rule cells: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr) and 7 green each
-    # (R7: the founding partners joined this year); their 6 overall cells are red.
+    # 5 applicants: 6 application rules green, 4 duties "—", overall green.
+    # 1 group with a withdrawal pending: 2 red (R12, R24 Vorjahr), 1 amber (R24 Bezugsjahr),
+    # 7 green (R7: the founding partners joined this year), overall red.
     # The 2 former groups' cells say "—".
     applicants = len(APPLICANT_SLUGS)
-    assert html.count("om-check--red") == (1 + 1) + applicants * (2 + 1)
-    assert html.count("om-check--amber") == (3 + 2) + applicants * 1
-    assert html.count("om-check--green") == 26 + applicants * 7
-    assert html.count("om-check--none") == len(FORMER_SLUGS) * (len(RULE_KEYS) + 1)
+    assert html.count("om-check--red") == (1 + 1) + (2 + 1)
+    assert html.count("om-check--amber") == (3 + 2) + 1
+    assert html.count("om-check--green") == 26 + applicants * (6 + 1) + 7
+    assert html.count("om-check--none") == (len(FORMER_SLUGS) * (len(RULE_KEYS) + 1)
+                                            + applicants * len(RUNNING_KEYS))
     assert "Für 2025 liegt kein Jahresbericht an das Plenum vor." in html
 
 
@@ -247,17 +255,17 @@ def test_unpublished_protokoll_does_not_count(gefaehrdung, admin_client):
 @pytest.mark.django_db
 def test_filter_by_rule_and_result(demo_home, admin_client):
     rows = export_rows(admin_client, regel="R12", ergebnis="red")
-    assert list(rows) == titles_of(["fachkraeftesicherung", *APPLICANT_SLUGS])
+    assert list(rows) == titles_of(["fachkraeftesicherung", *PENDING_SLUGS])
     assert list(export_rows(admin_client, regel="R13", ergebnis="amber")) == titles_of(LIVE_SLUGS)
     assert list(export_rows(admin_client, regel="R24-jahr", ergebnis="amber")) == \
-        titles_of(APPLICANT_SLUGS)
+        titles_of(PENDING_SLUGS)
     assert export_rows(admin_client, regel="R4", ergebnis="red") == {}
 
 
 @pytest.mark.django_db
 def test_filter_by_overall_result(demo_home, admin_client):
     assert list(export_rows(admin_client, ergebnis="red")) == \
-        titles_of(["fachkraeftesicherung", *APPLICANT_SLUGS])
+        titles_of(["fachkraeftesicherung", *PENDING_SLUGS])
     assert list(export_rows(admin_client, ergebnis="amber")) == \
         titles_of(["gefaehrdungsbeurteilung", "digitalisierung"])
 
@@ -267,10 +275,10 @@ def test_filter_by_fachgruppe_and_page_status(demo_home, admin_client):
     group = FachgruppePage.objects.get(slug="digitalisierung")
     assert list(export_rows(admin_client, fachgruppe=group.pk)) == [group.title]
     assert list(export_rows(admin_client, seite="entwurf")) == \
-        titles_of([*APPLICANT_SLUGS, *FORMER_SLUGS])
+        titles_of([*APPLICANT_SLUGS, *PENDING_SLUGS, *FORMER_SLUGS])
     group.unpublish()
     assert list(export_rows(admin_client, seite="entwurf")) == \
-        titles_of(["digitalisierung", *APPLICANT_SLUGS, *FORMER_SLUGS])
+        titles_of(["digitalisierung", *APPLICANT_SLUGS, *PENDING_SLUGS, *FORMER_SLUGS])
     assert export_rows(admin_client, seite="entwurf")[group.title]["Seite"] == "nicht veröffentlicht"
     assert group.title not in export_rows(admin_client, seite="veroeffentlicht")
 
