@@ -170,6 +170,23 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "om-records <noreply@l
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Deadlines and reminders (issue 16, workflow/deadlines.py, `manage.py om_notify`): days until a
+# waiting step is due, per body and machine; the AG Transfer and the Plenum are due at their
+# next Sitzung after the step began, at most these days. A body or machine not named: no due date.
+_ALL_KINDS = ("anerkennung", "produkt", "veranstaltung")
+OM_DUE_DAYS = {
+    "leitungskreis": dict.fromkeys(_ALL_KINDS, 28),
+    "ag_transfer": dict.fromkeys(_ALL_KINDS, 42),
+    "plenum": dict.fromkeys(_ALL_KINDS, 42),
+    "redaktion": dict.fromkeys(_ALL_KINDS, 7),
+}
+OM_DUE_AT_NEXT_SITZUNG = ("ag_transfer", "plenum")
+# A reminder this many days before due, one when due; the Leitungskreis is told this many days after.
+OM_REMIND_DAYS_BEFORE = int(os.environ.get("OM_REMIND_DAYS_BEFORE", "7"))
+OM_ESCALATE_DAYS = int(os.environ.get("OM_ESCALATE_DAYS", "14"))
+# From this day of the year (month, day) the groups are reminded of their duties (R12, R24).
+OM_DUTIES_REMIND_FROM = (11, 1)
+
 # om_backup signs each archive with this key (HMAC-SHA256), om_restore refuses any
 # archive without a valid signature. Keep it apart from the archives (docs/operations.md).
 OM_BACKUP_KEY = os.environ.get("OM_BACKUP_KEY", "")

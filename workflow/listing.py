@@ -59,4 +59,6 @@ LIST_COLUMNS = [
     Column("awaiting", label="Wartet auf", accessor="awaiting_label"),
     Column("submitted_at", label="Eingereicht am", accessor="submitted_at_local"),
     Column("waiting_since", label="Wartet seit", accessor=waited),
+    # issue 16: set by ``workflow.deadlines.annotate_due`` for the shown page, in one query
+    Column("due", label="Fällig", accessor=lambda v: str(getattr(v, "due", ""))),
 ]

@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from workflow.deadlines import annotate_due
 from workflow.forms import TransitionForm
 from workflow.listing import LIST_COLUMNS, VorgangFilterSet
 from workflow.models import Vorgang
@@ -111,7 +112,12 @@ register_permission_policy(Vorgang, ReadOnlyPermissionPolicy(Vorgang))
 class VorgangIndexView(IndexView):
     def get_base_queryset(self):
         """R19: another group's editor does not see where this group stands."""
-        return readable_vorgaenge(self.request.user, super().get_base_queryset())
+        return readable_vorgaenge(self.request.user, super().get_base_queryset()).select_related(
+            "group_page")
+
+    def get_table(self, object_list):
+        """Due dates of the shown page, the Sitzungen loaded once (issue 16)."""
+        return super().get_table(annotate_due(object_list))
 
 
 class VorgangInspectView(InspectView):
@@ -166,7 +172,8 @@ class VorgangViewSet(ModelViewSet):
 def awaiting_for(user):
     """What awaits the user's bodies, and the drafts of the user's own Fachgruppen."""
     bodies = user_bodies(user)
-    waiting = Vorgang.objects.exclude(page=None).select_related("page", "group_page").order_by(
+    waiting = Vorgang.objects.exclude(page=None).select_related(
+        "page", "group_page", "revision", "revision__user").order_by(
         "waiting_since", "pk")  # the longest waiting first
     items = list(waiting.filter(awaiting__in=bodies)[:50])
     if not user.is_superuser:  # the own groups' drafts, in one query (R19)
@@ -186,5 +193,6 @@ class ZurEntscheidungPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context):
-        return {"items": awaiting_for(self.request.user), "bodies": user_bodies(self.request.user),
+        return {"items": annotate_due(awaiting_for(self.request.user)),
+                "bodies": user_bodies(self.request.user),
                 "request": self.request}  # the review links check the reader (R19)
