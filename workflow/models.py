@@ -7,6 +7,7 @@ proxies with their transitions). The vocabulary is ``workflow.choices``; the ste
 ``workflow.steps``. Re-exported here for callers that know the app by its models module.
 """
 
+from workflow.benachrichtigung import Benachrichtigung
 from workflow.choices import (
     APPROVED_STATES,
     AWAITING,
@@ -31,7 +32,7 @@ from workflow.vorgang import MACHINES, Eintrag, FachgruppeZugang, Vorgang, is_re
 
 __all__ = [
     "APPROVED_STATES", "AWAITING", "CHECKLIST", "FINAL_STATES", "MACHINES", "TRANSITION_ORDER",
-    "Anerkennung", "Decision", "Einigungsversuch", "Eintrag", "EintragQuerySet",
+    "Anerkennung", "Benachrichtigung", "Decision", "Einigungsversuch", "Eintrag", "EintragQuerySet",
     "FachgruppeZugang", "Gremium", "Kind", "Konflikt", "KonfliktState",
     "Produktfreigabe", "Sitzung", "SitzungQuerySet", "SitzungState", "State", "Step",
     "Tagesordnungspunkt", "TopKind", "Veranstaltungsfreigabe", "VersuchErgebnis", "Vorgang",

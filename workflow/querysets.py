@@ -88,6 +88,15 @@ class VorgangQuerySet(models.QuerySet):
                 .filter(Q(anerkennung_state__isnull=True)
                         | Q(anerkennung_state__in=[s for s in State if s not in ENDED_STATES])))
 
+    def recognised_fachgruppen(self):
+        """R1: live Fachgruppen whose latest Anerkennung stands at 'anerkannt' (or a withdrawal is
+        pending, R22); one query, Koordination and Moderation with them (their duties, R12, R24)."""
+        latest = (self.filter(kind=Kind.ANERKENNUNG, page_id=OuterRef("pk"))
+                  .newest_first().values("state")[:1])
+        return (FachgruppePage.objects.live().annotate(anerkennung_state=Subquery(latest))
+                .filter(anerkennung_state__in=RECOGNISED_STATES)
+                .select_related("koordination", "moderation").order_by("title"))
+
     def open(self):
         """Submitted and not yet finished: a body still has to act (R10, R11, R19)."""
         return self.exclude(state__in=[*FINAL_STATES, State.ENTWURF])

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
-from django.db import connection
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.workflow.conftest import make_vorgang, user
+from tests.workflow.conftest import complete_decision, make_vorgang, user
 from workflow.deadlines import Due, annotate_due, due_date, next_sitzungen
-from workflow.models import Sitzung, Vorgang
+from workflow.models import Benachrichtigung, Sitzung, Vorgang
+from workflow.reminders import due_mails
+from workflow.services import perform_transition
 
 BERLIN_NOON = datetime.datetime(2027, 3, 1, 12, 0, tzinfo=datetime.UTC)
 
@@ -125,3 +131,159 @@ def test_panel_and_list_queries_do_not_grow_with_the_vorgaenge(demo_home, client
         overdue_vorgang(50 + days)
     after = {url: count(url) for url in ("/admin/", "/admin/vorgaenge/")}
     assert after == before
+
+
+# --- om_notify: reminders once and only once ------------------------------------------------
+
+def notify(*args) -> str:
+    out = io.StringIO()
+    call_command("om_notify", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def mails_about(vorgang) -> list:
+    return [m for m in mail.outbox if f"/admin/vorgaenge/inspect/{vorgang.pk}/" in m.body]
+
+
+def keys_of(vorgang) -> set[str]:
+    return {key.rsplit(":", 1)[1] for key in
+            Benachrichtigung.objects.filter(vorgang=vorgang).values_list("key", flat=True)}
+
+
+@pytest.fixture
+def plain_deadlines(settings):
+    """Due after the days of the setting only (the demo's Sitzungen do not move the dates)."""
+    settings.OM_DUE_AT_NEXT_SITZUNG = ()
+
+
+@pytest.mark.django_db
+def test_overdue_step_reminds_body_and_escalates_to_leitungskreis_once(demo_home, plain_deadlines):
+    vorgang = overdue_vorgang(60)  # due after 42 days, escalated 14 days later
+    output = notify()
+    sent = mails_about(vorgang)
+    assert keys_of(vorgang) == {"faellig", "eskalation"}
+    assert len(sent) == 2
+    faellig = next(m for m in sent if m.subject.startswith("[OM] Fällig"))
+    eskalation = next(m for m in sent if m.subject.startswith("[OM] Überfällig"))
+    assert faellig.to == ["agtransfer@example.org"] and "überfällig seit" in faellig.body
+    assert "leitungskreis@example.org" in eskalation.to and "agtransfer@example.org" not in eskalation.to
+    html, mimetype = faellig.alternatives[0]
+    assert mimetype == "text/html" and "überfällig seit" in html
+    assert f"{len(mail.outbox)} Erinnerungen versandt, 0 Fehler" in output
+
+    mail.outbox.clear()
+    assert notify().strip().endswith("0 Erinnerungen versandt, 0 Fehler")
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_reminder_before_due_then_when_due(demo_home, plain_deadlines):
+    vorgang = overdue_vorgang(40)  # due in two days
+    notify()
+    assert keys_of(vorgang) == {"vorher"}
+    [before] = mails_about(vorgang)
+    due = annotate_due([vorgang])[0].due
+    assert before.subject.startswith("[OM] Erinnerung") and f"am {due.date:%d.%m.%Y} fällig" in before.body
+    mail.outbox.clear()
+    in_three_days = timezone.localdate() + datetime.timedelta(days=3)
+    notify("--date", in_three_days.isoformat())
+    assert keys_of(vorgang) == {"vorher", "faellig"}
+    assert len(mails_about(vorgang)) == 1
+
+
+@pytest.mark.django_db
+def test_nothing_before_the_reminder_window(demo_home, plain_deadlines):
+    vorgang = overdue_vorgang(10)
+    notify()
+    assert keys_of(vorgang) == set() and mails_about(vorgang) == []
+
+
+class FlakyBackend(EmailBackend):
+    """The locmem backend that fails with ``error`` once ``fail_after`` messages went out."""
+
+    fail_after: int | None = None
+    error: BaseException = ConnectionRefusedError("Der Mailserver antwortet nicht.")
+
+    def send_messages(self, messages):
+        if FlakyBackend.fail_after is not None and len(mail.outbox) >= FlakyBackend.fail_after:
+            FlakyBackend.fail_after = None  # the server is back on the next run
+            raise FlakyBackend.error
+        return super().send_messages(messages)
+
+
+class Crash(BaseException):
+    """The process dies (no ``except Exception`` catches it)."""
+
+
+@pytest.fixture
+def flaky(settings):
+    settings.EMAIL_BACKEND = "tests.workflow.test_reminders.FlakyBackend"
+    yield FlakyBackend
+    FlakyBackend.fail_after = None
+
+
+def three_overdue() -> list[Vorgang]:
+    return [overdue_vorgang(60 + days) for days in range(3)]
+
+
+@pytest.mark.django_db
+def test_a_refused_mail_is_counted_and_sent_by_the_next_run(demo_home, plain_deadlines, flaky):
+    three_overdue()
+    expected = {m.key for m in due_mails()}
+    flaky.fail_after, flaky.error = 1, ConnectionRefusedError("Der Mailserver antwortet nicht.")
+    output = notify()
+    assert output.strip().endswith(f"{len(expected) - 1} Erinnerungen versandt, 1 Fehler")
+    first = mail.outbox[0]
+    mail.outbox.clear()
+    assert notify().strip().endswith("1 Erinnerung versandt, 0 Fehler")
+    [resent] = mail.outbox
+    assert resent.subject != first.subject or resent.to != first.to
+    assert set(Benachrichtigung.objects.values_list("key", flat=True)) == expected
+
+
+@pytest.mark.django_db
+def test_an_interrupted_run_loses_nothing_and_sends_nothing_twice(demo_home, plain_deadlines, flaky):
+    three_overdue()
+    flaky.fail_after, flaky.error = 1, Crash()
+    with pytest.raises(Crash):
+        notify()
+    assert len(mail.outbox) == 1 and Benachrichtigung.objects.count() == 1
+    first = mail.outbox[0]
+    recorded = Benachrichtigung.objects.get()
+    assert recorded.subject == first.subject
+    output = notify()
+    sent_again = [(m.subject, tuple(m.to)) for m in mail.outbox[1:]]
+    assert (first.subject, tuple(first.to)) not in sent_again
+    assert len(sent_again) == Benachrichtigung.objects.count() - 1 >= 5
+    assert output.strip().endswith(f"{len(sent_again)} Erinnerungen versandt, 0 Fehler")
+    assert notify().strip().endswith("0 Erinnerungen versandt, 0 Fehler")
+
+
+@pytest.mark.django_db
+def test_a_new_step_is_reminded_afresh(demo_home, plain_deadlines):
+    vorgang = overdue_vorgang(60)
+    notify()
+    perform_transition(vorgang, "ag_zustimmen", user("agtransfer"),
+                       **complete_decision(vorgang, "ag_zustimmen"))
+    Vorgang.objects.filter(pk=vorgang.pk).update(
+        waiting_since=timezone.now() - datetime.timedelta(days=60))
+    mail.outbox.clear()
+    notify()
+    assert {m.to[0] for m in mails_about(vorgang)} >= {"plenum@example.org"}
+    assert len(Benachrichtigung.objects.filter(vorgang=vorgang)) == 4
+
+
+def test_benachrichtigung_is_append_only():
+    with pytest.raises(Exception, match="nicht geändert"):
+        Benachrichtigung.objects.update(subject="x")
+    with pytest.raises(Exception, match="nicht gelöscht"):
+        Benachrichtigung.objects.all().delete()
+
+
+@pytest.mark.django_db
+def test_the_unique_key_refuses_a_second_record(demo_home):
+    Benachrichtigung.objects.create(key="erinnerung:1:2:faellig", kind="faellig", recipients="a@b",
+                                    subject="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Benachrichtigung.objects.create(key="erinnerung:1:2:faellig", kind="faellig", recipients="a@b",
+                                        subject="y")
