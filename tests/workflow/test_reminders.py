@@ -13,10 +13,12 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from om_pages.models import JahresberichtPage
 from tests.workflow.conftest import complete_decision, make_vorgang, user
 from workflow.deadlines import Due, annotate_due, due_date, next_sitzungen
 from workflow.models import Benachrichtigung, Sitzung, Vorgang
-from workflow.reminders import due_mails
+from workflow.notifications import fachgruppe_emails
+from workflow.reminders import due_mails, meetings_in_year
 from workflow.services import perform_transition
 
 BERLIN_NOON = datetime.datetime(2027, 3, 1, 12, 0, tzinfo=datetime.UTC)
@@ -287,3 +289,58 @@ def test_the_unique_key_refuses_a_second_record(demo_home):
     with pytest.raises(IntegrityError), transaction.atomic():
         Benachrichtigung.objects.create(key="erinnerung:1:2:faellig", kind="faellig", recipients="a@b",
                                         subject="y")
+
+
+# --- a group's duties (R12, R24) --------------------------------------------------------------
+
+def duty_keys() -> set[str]:
+    return set(Benachrichtigung.objects.filter(key__startswith="pflicht:").values_list("key", flat=True))
+
+
+@pytest.mark.django_db
+def test_group_duties_from_november_once_per_group_and_year(demo_home):
+    groups = [g for g in Vorgang.objects.recognised_fachgruppen() if fachgruppe_emails(g)]
+    assert groups, "the demo has recognised groups with contacts"
+    notify("--date", "2031-10-31")
+    assert duty_keys() == set()
+    notify("--date", "2031-11-01")
+    expected = {f"pflicht:{duty}:{g.pk}:2031" for g in groups for duty in ("jahresbericht", "sitzungen")}
+    assert duty_keys() == expected
+    group = groups[0]
+    to_group = [m for m in mail.outbox if m.to == sorted(fachgruppe_emails(group))
+                and group.title in m.subject]
+    report = next(m for m in to_group if "Jahresbericht 2031" in m.subject)
+    meeting = next(m for m in to_group if "Sitzungen 2031" in m.subject)
+    assert "R12" in report.body
+    assert "R24" in meeting.body and "0 Sitzung(en)" in meeting.body
+    assert "/admin/sitzungen/new/" in meeting.body
+    assert 'href="http://127.0.0.1:8000/admin/sitzungen/new/"' in meeting.alternatives[0][0]
+
+    mail.outbox.clear()
+    notify("--date", "2031-12-15")
+    assert duty_keys() == expected
+    assert not [m for m in mail.outbox if m.subject.startswith("[OM] Jahresbericht")
+                or m.subject.startswith("[OM] Sitzungen")]
+    notify("--date", "2032-11-03")  # a new year, new duties
+    assert {f"pflicht:jahresbericht:{group.pk}:2032", f"pflicht:sitzungen:{group.pk}:2032"} <= duty_keys()
+
+
+@pytest.mark.django_db
+def test_a_group_that_reported_and_meets_twice_is_not_reminded(demo_home):
+    group = next(g for g in Vorgang.objects.recognised_fachgruppen() if fachgruppe_emails(g))
+    year = timezone.localdate().year + 1  # the latest year a Jahresbericht may name
+    report = group.add_child(instance=JahresberichtPage(
+        title=f"Jahresbericht {year}", slug=f"jahresbericht-{year}-test", year=year, body="<p>Bericht</p>"))
+    report.save_revision().publish()
+    assert meetings_in_year([group], year).get(group.pk, 0) == 0
+    Sitzung.objects.create(gremium="fachgruppe", fachgruppe=group,
+                           starts_at=datetime.datetime(year, 3, 2, 10, tzinfo=datetime.UTC))
+    notify("--date", f"{year}-11-02")
+    assert f"pflicht:jahresbericht:{group.pk}:{year}" not in duty_keys()  # R12 done
+    assert f"pflicht:sitzungen:{group.pk}:{year}" in duty_keys()  # one is not enough (R24)
+    for month in (3, 12):  # planned Sitzungen count as well as held ones
+        Sitzung.objects.create(gremium="fachgruppe", fachgruppe=group,
+                               starts_at=datetime.datetime(year + 1, month, 2, 10, tzinfo=datetime.UTC))
+    notify("--date", f"{year + 1}-11-02")
+    assert f"pflicht:sitzungen:{group.pk}:{year + 1}" not in duty_keys()
+    assert f"pflicht:jahresbericht:{group.pk}:{year + 1}" in duty_keys()
