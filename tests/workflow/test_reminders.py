@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import email
 import io
+import socket
+from email import policy
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
@@ -344,3 +348,68 @@ def test_a_group_that_reported_and_meets_twice_is_not_reminded(demo_home):
     notify("--date", f"{year + 1}-11-02")
     assert f"pflicht:sitzungen:{group.pk}:{year + 1}" not in duty_keys()
     assert f"pflicht:jahresbericht:{group.pk}:{year + 1}" in duty_keys()
+
+
+# --- real mail: Django's SMTP backend to a local SMTP server --------------------------------
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
+    settings.DEFAULT_FROM_EMAIL = "om-records <noreply@om.example.org>"
+    yield inbox
+    controller.stop()
+
+
+@pytest.mark.django_db
+def test_smtp_round_trip(demo_home, plain_deadlines, smtp_server):
+    vorgang = overdue_vorgang(60)
+    output = notify()
+    sent = Benachrichtigung.objects.get(key__endswith=":faellig", vorgang=vorgang)
+    assert f"{Benachrichtigung.objects.count()} Erinnerungen versandt, 0 Fehler" in output
+    assert len(smtp_server.messages) == Benachrichtigung.objects.count()
+    raw = next(data for _, rcpt, data in smtp_server.messages
+               if rcpt == ["agtransfer@example.org"] and f"/inspect/{vorgang.pk}/".encode() in
+               b"".join(part.get_payload(decode=True) or b"" for part in
+                        email.message_from_bytes(data, policy=policy.default).walk()))
+    headers = raw.split(b"\r\n\r\n", 1)[0]
+    assert headers.isascii()  # umlauts in headers travel RFC 2047 encoded
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert message["From"] == "om-records <noreply@om.example.org>"
+    assert message["To"] == "agtransfer@example.org"
+    # str.strip: a folded first line decodes with its leading blank (Python's email parser)
+    assert message["Subject"].strip() == sent.subject and "Fällig" in message["Subject"]
+    assert b"=?utf-8?" in headers.lower()
+    assert message["Message-ID"] and message["Date"]
+    assert message.get_content_type() == "multipart/alternative"
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain.get_content_charset() == "utf-8" and html.get_content_charset() == "utf-8"
+    text = plain.get_content()
+    assert "Guten Tag," in text and "überfällig seit" in text and "Gefährdungsbeurteilung" in text
+    assert f"http://127.0.0.1:8000/admin/vorgaenge/inspect/{vorgang.pk}/" in text
+    markup = html.get_content()
+    assert '<html lang="de">' in markup and "überfällig seit" in markup
+    assert f'<a href="http://127.0.0.1:8000/admin/vorgaenge/inspect/{vorgang.pk}/">Zum Vorgang</a>' in markup
