@@ -317,7 +317,7 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict,
         page.save_revision()
         editor = ensure_editor(page, GROUP_EDITORS[slug]) if own_contact else admin
         if own_contact:
-            editor.groups.add(Group.objects.get_or_create(name=APPLICANTS_GROUP_NAME)[0])
+            editor.groups.add(applicants_group())
         vorgang = current_vorgang(page)
         vorgang.save()
         demo_paths.append(DemoPath(vorgang, list(paths[state]), editor))
@@ -328,6 +328,15 @@ def ensure_applicants(index: FachgruppenIndexPage, actors: dict,
 FOUNDER = ("fg-gruendung", "Greta", "Neumann", "g.neumann@example.org", "DGB-Bildungswerk")
 
 
+def applicants_group() -> Group:
+    """„Antragstellende“ with its admin login, as migration 0002 creates it (a flushed test
+    database loads the demo without the migrations' data)."""
+    group, _ = Group.objects.get_or_create(name=APPLICANTS_GROUP_NAME)
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin",
+                                                 codename="access_admin"))
+    return group
+
+
 def ensure_founder() -> None:
     """The demo account that may found a Fachgruppe (admin login through „Antragstellende“)."""
     username, first, last, email, organisation = FOUNDER
@@ -336,7 +345,7 @@ def ensure_founder() -> None:
         defaults={"email": email, "organisation": Organisation.objects.filter(name=organisation).first()})
     if person.user_id is None:
         user = ensure_user(username, first, last,
-                           [Group.objects.get_or_create(name=APPLICANTS_GROUP_NAME)[0]])
+                           [applicants_group()])
         if not Person.objects.filter(user=user).exists():
             Person.objects.filter(pk=person.pk).update(user=user)
 
