@@ -8,6 +8,7 @@ found by name; a page that already has a Vorgang is left alone. Every step goes 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -229,6 +230,11 @@ def run_paths(paths: list[DemoPath], actors: dict[str, object]) -> None:
         pending = [path for path in pending if path.steps]
 
 
+#: „ (R6, R8, R9, R15, R23 bestätigt)“, „ (R1)“: the draft cites the criteria by our numbers
+#: (docs/rules.md); the Schriftführung completes the public minutes in words.
+RULE_REFERENCE = re.compile(r" ?\(R\d+[^)]*\)")
+
+
 def publish_demo_minutes(actors: dict[str, object]) -> None:
     """The Schriftführung drafts the minutes of every held demo Sitzung of a body and publishes
     them (which closes the Sitzung), except for each body's latest: its minutes stay a draft,
@@ -240,6 +246,10 @@ def publish_demo_minutes(actors: dict[str, object]) -> None:
         writer = actors[sitzung.gremium]
         protokoll = draft_minutes(sitzung, writer)
         protokoll.body = "<p>Die Sitzung wurde ordnungsgemäß einberufen; das Gremium war beschlussfähig.</p>"
+        items = list(protokoll.agenda_items.all())
+        for item in items:  # completed for the public: criteria in words, not our numbers
+            item.decision = RULE_REFERENCE.sub("", item.decision)
+        protokoll.agenda_items = items
         revision = protokoll.save_revision(user=writer)
         if latest[sitzung.gremium] != sitzung:
             revision.publish(user=writer)
