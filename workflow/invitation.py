@@ -199,11 +199,12 @@ def build_messages(sitzung: Sitzung, to: list[str], *, is_update: bool = False,
     return messages
 
 
-def ics_attachment(ics: bytes) -> MIMEText:
-    """text/calendar; method=REQUEST, as calendar programs expect an invitation."""
+def ics_attachment(ics: bytes, method: str = "REQUEST", filename: str = "einladung.ics") -> MIMEText:
+    """text/calendar with the calendar's METHOD, as calendar programs expect an invitation
+    (REQUEST) or its cancellation (CANCEL)."""
     part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", "REQUEST")
-    part.add_header("Content-Disposition", "attachment", filename="einladung.ics")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
     return part
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 
+from workflow.cancellation import LOG_ACTION as CANCEL_ACTION
 from workflow.invitation import LOG_ACTION
 from workflow.invitation_views import invitation_urls
 
@@ -34,3 +35,17 @@ class EinladungLogFormatter(LogFormatter):
 @hooks.register("register_log_actions")
 def register_invitation_log_action(actions):
     actions.register_action(LOG_ACTION)(EinladungLogFormatter)
+
+
+class AbsageLogFormatter(LogFormatter):
+    label = "Absage versandt"
+
+    def format_message(self, log_entry) -> str:
+        data = log_entry.data or {}
+        return (f"Absage versandt an {data.get('recipients', 0)} Mitglieder, "
+                f"Fassung {data.get('sequence', '?')}; die Sitzung wurde gelöscht")
+
+
+@hooks.register("register_log_actions")
+def register_cancellation_log_action(actions):
+    actions.register_action(CANCEL_ACTION)(AbsageLogFormatter)

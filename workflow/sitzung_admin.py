@@ -29,7 +29,9 @@ from wagtail.permissions import register_permission_policy
 
 from om_pages.models import FachgruppePage
 from workflow.agenda import propose_agenda
+from workflow.cancellation import delete_with_cancellation, needs_cancellation
 from workflow.choices import Gremium
+from workflow.invitation import InvitationNotSent
 from workflow.sitzung import MEETING_BODIES, Sitzung, SitzungState
 from workflow.sitzung_access import SitzungPermissionPolicy, sitzung_rights
 from workflow.sitzung_detail import agenda_rows, may_record
@@ -186,7 +188,11 @@ class SitzungEditView(VisibleSitzungMixin, EditView):
 
 
 class SitzungDeleteView(VisibleSitzungMixin, DeleteView):
-    """Only a Sitzung not yet held, by whoever runs it (the model keeps one with records)."""
+    """Only a Sitzung not yet held, by whoever runs it (the model keeps one with records).
+
+    An invited Sitzung still ahead is called off: its members get an "Absage" that removes the
+    entry from their calendars (``workflow.cancellation``), or nothing is deleted.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         if not sitzung_rights(request.user).may_delete(self.object):
@@ -194,6 +200,28 @@ class SitzungDeleteView(VisibleSitzungMixin, DeleteView):
                                     "eingeladene Sitzungen, und nur von ihrer Schriftführung.")
             return redirect(inspect_url(self.object))
         return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def confirmation_message(self):
+        message = super().confirmation_message
+        if needs_cancellation(self.object):
+            message = (f"{message} Die eingeladenen Mitglieder erhalten eine Absage mit einem "
+                       "Kalendereintrag, der den Termin aus ihrem Kalender entfernt.")
+        return message
+
+    def delete_action(self):
+        if not needs_cancellation(self.object):
+            return super().delete_action()
+        delete_with_cancellation(self.object, super().delete_action, user=self.request.user)
+
+    def form_valid(self, form):
+        pk = self.object.pk  # Django clears it on delete, also when the transaction rolls back
+        try:
+            return super().form_valid(form)
+        except InvitationNotSent:
+            messages.error(self.request, "Die Absage konnte nicht versandt werden (Mailserver); "
+                                         "die Sitzung bleibt bestehen. Bitte später erneut versuchen.")
+            return redirect(inspect_url(Sitzung.objects.get(pk=pk)))
 
 
 class SitzungInspectView(VisibleSitzungMixin, InspectView):

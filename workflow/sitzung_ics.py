@@ -94,8 +94,10 @@ def with_timezones(calendar: Calendar, sitzung: Sitzung) -> Calendar:
     return calendar
 
 
-def invitation_calendar(sitzung: Sitzung, event: Event, attendee: str = "") -> bytes:
-    """METHOD:REQUEST (RFC 5546) around ``event``, organised by the sender, for ``attendee``.
+def invitation_calendar(sitzung: Sitzung, event: Event, attendee: str = "",
+                        method: str = "REQUEST") -> bytes:
+    """METHOD:REQUEST (RFC 5546) around ``event``, organised by the sender, for ``attendee``;
+    METHOD:CANCEL for a called-off Sitzung (``workflow.cancellation``).
 
     Calendar programs show a REQUEST as an invitation only with an ORGANIZER; RSVP is off, as
     replies would go to the sender address nobody reads.
@@ -104,7 +106,7 @@ def invitation_calendar(sitzung: Sitzung, event: Event, attendee: str = "") -> b
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "REQUEST")
+    calendar.add("method", method)
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organizer = vCalAddress(f"mailto:{address or 'noreply@localhost'}")
     organizer.params["cn"] = name or "om-records"
