@@ -151,6 +151,8 @@ def own_fachgruppen(user) -> models.QuerySet:
 
 #: ``SitzungState.GEHALTEN`` and ``ABGESCHLOSSEN`` (``workflow.sitzung`` imports this module).
 HELD_STATES = ("gehalten", "abgeschlossen")
+#: ``SitzungState.GEPLANT`` and ``EINGELADEN``: still to come (its agenda, not yet a Protokoll).
+PLANNED_STATES = ("geplant", "eingeladen")
 
 
 class SitzungQuerySet(models.QuerySet):
@@ -173,6 +175,14 @@ class SitzungQuerySet(models.QuerySet):
 
     def past(self, now=None):
         return self.filter(starts_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
+
+    def ahead(self, now=None):
+        """Planned or invited and still to come: what the public pages and feeds announce."""
+        return self.upcoming(now).filter(state__in=PLANNED_STATES)
+
+    def held_before(self, now=None):
+        """Held or closed, newest first: what has (or will have) its Protokoll."""
+        return self.past(now).filter(state__in=HELD_STATES)
 
 
 class EintragQuerySet(models.QuerySet):

@@ -17,18 +17,14 @@ from om_pages.feeds import site_root
 from om_pages.models import FachgruppePage, GremiumPage
 from om_pages.public import visible
 from workflow.choices import Gremium
-from workflow.sitzung import Sitzung, SitzungState
+from workflow.sitzung import Sitzung
 from workflow.sitzung_ics import public_location, sitzung_event
-
-#: A Sitzung in these states is still to come; a held or closed one has its Protokoll instead.
-UPCOMING_STATES = (SitzungState.GEPLANT, SitzungState.EINGELADEN)
 
 
 def upcoming_public_sitzungen(request: HttpRequest, fachgruppe: FachgruppePage | None = None):
     """The upcoming Sitzungen a visitor of this site may know of (their body's or group's page
     is public)."""
-    queryset = (Sitzung.objects.filter(state__in=UPCOMING_STATES).upcoming()
-                .select_related("fachgruppe"))
+    queryset = Sitzung.objects.ahead().select_related("fachgruppe")
     if fachgruppe is not None:  # the group's own feed (om_pages checked it is public)
         return list(queryset.filter(gremium=Gremium.FACHGRUPPE, fachgruppe_id=fachgruppe.pk))
     root = site_root(request)

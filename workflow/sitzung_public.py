@@ -29,12 +29,12 @@ from wagtail.models import Page
 from om_pages.models import FachgruppePage, GremiumPage, MeetingKind
 from om_pages.public import is_publicly_visible, publicly_visible_ids
 from workflow.choices import Gremium, Kind, State
-from workflow.sitzung import Sitzung, SitzungState, Tagesordnungspunkt
+from workflow.querysets import PLANNED_STATES
+from workflow.sitzung import Sitzung, Tagesordnungspunkt
 from workflow.vorgang import Eintrag, Vorgang
 
-#: Sitzungen ahead: their agenda is public; behind: their Protokoll and Beschlüsse.
-UPCOMING_STATES = (SitzungState.GEPLANT, SitzungState.EINGELADEN)
-PAST_STATES = (SitzungState.GEHALTEN, SitzungState.ABGESCHLOSSEN)
+#: Sitzungen ahead (``SitzungQuerySet.ahead``): their agenda is public; behind
+#: (``held_before``): their Protokoll and Beschlüsse.
 #: A step to one of these states refuses or returns the item: it makes no title public.
 NEGATIVE_TARGETS = (State.ENTWURF, State.ABGELEHNT)
 #: How many past Sitzungen a body's or group's page lists (all Protokolle stay listed there).
@@ -116,9 +116,9 @@ def sitzungen_of(page: Page) -> tuple[list[Sitzung], list[Sitzung]]:
     else:
         return [], []
     now = timezone.now()
-    past = queryset.past(now).filter(state__in=PAST_STATES).values("pk")[:PAST_ON_PAGE]
-    both = with_relations(queryset.filter(
-        Q(starts_at__gte=now, state__in=UPCOMING_STATES) | Q(pk__in=past)))
+    past = queryset.held_before(now).values("pk")[:PAST_ON_PAGE]
+    ahead = queryset.ahead(now).values("pk")
+    both = with_relations(queryset.filter(Q(pk__in=ahead) | Q(pk__in=past)))
     upcoming = sorted((s for s in both if s.starts_at >= now), key=lambda s: (s.starts_at, s.pk))
     behind = sorted((s for s in both if s.starts_at < now), key=lambda s: (s.starts_at, s.pk),
                     reverse=True)
@@ -175,7 +175,7 @@ def present(sitzungen: Iterable[Sitzung]) -> list[PublicSitzung]:
     result = []
     for sitzung in sitzungen:
         subject = partial(subject_of, sitzung=sitzung, visible=visible, decided=decided)
-        upcoming = sitzung.state in UPCOMING_STATES and sitzung.starts_at >= now
+        upcoming = sitzung.state in PLANNED_STATES and sitzung.starts_at >= now
         result.append(PublicSitzung(
             sitzung=sitzung, upcoming=upcoming, place=place_of(sitzung),
             agenda=[public_top(top, subject) for top in tops.get(sitzung.pk, [])],
