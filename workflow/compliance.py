@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from django.db.models import Prefetch
-from django.utils import timezone
 
 from om_pages.extension import GroupStatus
 from om_pages.models import FachgruppeMember, FachgruppePage
 from workflow import rule_inputs, rules
 from workflow.group_status import public_group_statuses
 from workflow.rules import Finding, Severity
-from workflow.sitzung import Sitzung
 
 
 class Status(StrEnum):
@@ -87,8 +85,9 @@ def worst(statuses: Iterable[Status]) -> Status:
 @dataclass(frozen=True)
 class Context:
     """What a check needs besides the group: the reference year, today, the other groups and
-    (R24) the dates of each group's held Sitzungen with published minutes, by page id, where
-    ``prepare`` loaded them."""
+    (R24) the dates of each group's held Sitzungen with published minutes and (R12) its
+    Jahresberichte, by page id, as ``build_rows`` loaded them for all groups at once
+    (``workflow.rule_inputs``)."""
 
     year: int
     today: datetime.date
@@ -229,27 +228,13 @@ class ComplianceRow:
         return next(cell for cell in self.cells if cell.key == key)
 
 
-#: Where ``prepare`` puts each group's held Sitzungen with published minutes (R24).
-MEETINGS_ATTR = "r24_sitzungen"
-
-
 def prepare(queryset) -> list[FachgruppePage]:
     """Load what the checks read in a fixed number of queries, however many groups there are."""
     members = FachgruppeMember.objects.select_related("organisation__parent")
-    held = Sitzung.objects.held_with_minutes().only("pk", "fachgruppe_id", "starts_at")
     return list(
         queryset.select_related("koordination__organisation", "moderation__organisation")
-        .prefetch_related(Prefetch("members", queryset=members),
-                          Prefetch("sitzungen", queryset=held, to_attr=MEETINGS_ATTR))
+        .prefetch_related(Prefetch("members", queryset=members))
     )
-
-
-def loaded_meetings(fachgruppen: Iterable[FachgruppePage]) -> dict[int, tuple[datetime.date, ...]]:
-    """R24: the dates (Europe/Berlin) ``prepare`` loaded, by page id (groups not prepared: none)."""
-    return {
-        group.pk: tuple(timezone.localtime(s.starts_at).date() for s in getattr(group, MEETINGS_ATTR))
-        for group in fachgruppen if hasattr(group, MEETINGS_ATTR)
-    }
 
 
 def version_to_check(fachgruppe: FachgruppePage, draft: bool = False) -> FachgruppePage:
@@ -292,7 +277,7 @@ def build_rows(fachgruppen: Iterable[FachgruppePage], year: int | None = None,
     fachgruppen = list(fachgruppen)
     context = Context(year=year or today.year, today=today,
                       live_groups=tuple(rule_inputs.active_fachgruppen()),
-                      meetings=loaded_meetings(fachgruppen),
+                      meetings=rule_inputs.held_meeting_dates(fachgruppen),
                       reports=rule_inputs.yearly_reports(fachgruppen))
     statuses = public_group_statuses(fachgruppen)
     return [build_row(version_to_check(group, draft), context, statuses[group.pk])
