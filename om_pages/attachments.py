@@ -72,9 +72,9 @@ class AttachmentSearchMixin:
     def attachment_texts(self) -> list[tuple[object, str]]:
         """(document, its searchable text) for each attached document, in order.
 
-        Remembered on the instance for the same files (the index asks once per field, the
-        search page's snippet "Im Anhang …" asks again); extracted once per file version
-        anyway (the extractor's cache).
+        For the index: remembered on the instance for the same files (the index asks once per
+        field); extracted once per file version anyway (the extractor's cache). The search
+        page does not call it: it reads the stored texts of all hits at once.
         """
         documents = self.attached_documents()
         key = tuple((document.pk, document.file.name) for document in documents)
