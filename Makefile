@@ -85,3 +85,9 @@ lint: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+.PHONY: bench-result-page
+## bench-result-page: /suche/ queries and time for a page of hits (before/after issue 18),
+## and the snippet search on a long text
+bench-result-page: install-dev
+	$(BIN)/python bench/result_page.py $(BENCH_ARGS)

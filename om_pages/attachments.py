@@ -7,9 +7,9 @@ cms/settings.py). Without the setting, pages index no attachment text. See docs/
 "Which imports are allowed".
 
 ``AttachmentSearchMixin`` is what a page type with files adds to be searched with them:
-``attached_documents()``, ``attachment_texts()`` (per document; the search page's snippet
-"Im Anhang …" uses it), ``attachment_text()`` (all of them, for the index) and the search
-fields ``ATTACHMENT_SEARCH_FIELDS``.
+``attached_documents()``, ``attachment_texts()`` (per document), ``attachment_text()`` (all of
+them, for the index), ``attachment_lookups()`` (prefetch for many pages at once: the search
+result page, issue 18) and the search fields ``ATTACHMENT_SEARCH_FIELDS``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils.module_loading import import_string
+from wagtail.documents import get_document_model
 from wagtail.search import index
 
 
@@ -46,7 +48,8 @@ class AttachmentSearchMixin:
     """A page whose attached documents are found with it in the full-text search.
 
     Either name the page's document foreign keys in ``attachment_document_fields`` or
-    override ``attached_documents()``; add ``ATTACHMENT_SEARCH_FIELDS`` to ``search_fields``.
+    override ``attached_documents()`` and ``attachment_lookups()`` together; add
+    ``ATTACHMENT_SEARCH_FIELDS`` to ``search_fields``.
     Only what the page row holds is indexed and shown, so a draft's new file is not public
     before the draft is published (R11); the search re-checks live/public for every hit.
     """
@@ -58,12 +61,20 @@ class AttachmentSearchMixin:
         documents = (getattr(self, name) for name in self.attachment_document_fields)
         return [document for document in documents if document is not None]
 
+    @classmethod
+    def attachment_lookups(cls) -> list[Prefetch]:
+        """``prefetch_related`` lookups that load the attached documents of many pages of this
+        type at once, each with its collection (whose view restrictions decide whether its
+        text may be shown, R19), so ``attached_documents()`` then needs no query per page."""
+        documents = get_document_model().objects.select_related("collection")
+        return [Prefetch(name, queryset=documents) for name in cls.attachment_document_fields]
+
     def attachment_texts(self) -> list[tuple[object, str]]:
         """(document, its searchable text) for each attached document, in order.
 
-        Remembered on the instance for the same files (the index asks once per field, the
-        search page's snippet "Im Anhang …" asks again); extracted once per file version
-        anyway (the extractor's cache).
+        For the index: remembered on the instance for the same files (the index asks once per
+        field); extracted once per file version anyway (the extractor's cache). The search
+        page does not call it: it reads the stored texts of all hits at once.
         """
         documents = self.attached_documents()
         key = tuple((document.pk, document.file.name) for document in documents)

@@ -10,6 +10,8 @@ a text word ("Lärm" marks "Lärmschutz"). The output is always HTML-escaped tex
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from whoosh.analysis import Analyzer, LowercaseFilter, RegexTokenizer
@@ -36,6 +38,17 @@ def plain(value: object) -> str:
     return " ".join(text.split())
 
 
+def _spans(text: str, query: str, analyzer: Analyzer, min_prefix: int) -> Iterator[tuple[int, int]]:
+    """The matches of :func:`match_spans` one by one, as the analyser reaches them."""
+    wanted = {token.text for token in analyzer(query)}
+    if not wanted:
+        return
+    prefixes = tuple(word for word in wanted if len(word) >= min_prefix)
+    for token in analyzer(text, chars=True, mode="index"):
+        if token.text in wanted or (prefixes and token.text.startswith(prefixes)):
+            yield token.startchar, token.endchar
+
+
 def match_spans(text: str, query: str, analyzer: Analyzer = PLAIN,
                 min_prefix: int = 1) -> list[tuple[int, int]]:
     """(start, end) of every word of ``text`` that a word of ``query`` matches.
@@ -43,19 +56,17 @@ def match_spans(text: str, query: str, analyzer: Analyzer = PLAIN,
     A word matches when the analyser turns both into the same term, or when the query's
     term is at least ``min_prefix`` long and begins the text's term.
     """
-    wanted = {token.text for token in analyzer(query)}
-    prefixes = tuple(word for word in wanted if len(word) >= min_prefix)
-    return [
-        (token.startchar, token.endchar)
-        for token in analyzer(text, chars=True, mode="index")
-        if token.text in wanted or (prefixes and token.text.startswith(prefixes))
-    ]
+    return list(_spans(text, query, analyzer, min_prefix))
 
 
 def first_match(text: str, query: str, analyzer: Analyzer = PLAIN, min_prefix: int = 1) -> int | None:
-    """Where the first word of ``text`` that ``query`` matches begins, or ``None``."""
-    spans = match_spans(text, query, analyzer, min_prefix)
-    return spans[0][0] if spans else None
+    """Where the first word of ``text`` that ``query`` matches begins, or ``None``.
+
+    Stops at that word: the rest of a long attachment text is not analysed (issue 18;
+    ``bench/result_page.py`` measures it).
+    """
+    first = next(_spans(text, query, analyzer, min_prefix), None)
+    return first[0] if first else None
 
 
 def window(text: str, position: int | None, length: int = SNIPPET_LENGTH) -> str:

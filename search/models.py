@@ -1,4 +1,4 @@
-"""Stored results of attachment text extraction and of legacy imports."""
+"""Stored results of attachment text extraction, file digests, and legacy imports."""
 
 from __future__ import annotations
 
@@ -39,6 +39,34 @@ class ExtractedText(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_type} {self.sha256[:12]}"
+
+
+class DocumentDigest(models.Model):
+    """The SHA-256 of a Wagtail document's file, recorded when the document is indexed.
+
+    The search result page finds an attachment's text (``ExtractedText``, keyed by the
+    digest) through this row, for all hits in one query, without opening or hashing the
+    file in the request (issue 18). The row is written by ``search.text_cache.document_digest``
+    on the indexing path (publishing, the extraction task, ``update_index``); a row whose
+    ``file_name`` is not the document's current file is stale and not used. No row means no
+    snippet from that attachment.
+    """
+
+    document = models.OneToOneField(
+        "wagtaildocs.Document", verbose_name="Dokument", on_delete=models.CASCADE,
+        primary_key=True, related_name="+",
+    )
+    file_name = models.CharField("Datei", max_length=255)
+    file_size = models.PositiveBigIntegerField("Größe in Bytes", null=True)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    updated_at = models.DateTimeField("Geändert", auto_now=True)
+
+    class Meta:
+        verbose_name = "Prüfsumme eines Dokuments"
+        verbose_name_plural = "Prüfsummen der Dokumente"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.sha256[:12]}"
 
 
 class ImportedFile(models.Model):

@@ -11,7 +11,7 @@ from wagtail.models import Page, Site
 from wagtail.search.backends import get_search_backend
 
 from search import facets as facet_counts
-from search import results, snippets, suggestions
+from search import result_texts, results, snippets, suggestions
 from search.facets import FacetValue
 from search.query import ParsedQuery, describe
 from search.results import MAX_PER_PAGE, PER_PAGE, SORTS, Filters, Row, page_of, paginate
@@ -45,8 +45,9 @@ class ResultItem:
 def run(parsed: ParsedQuery, filters: Filters, site: Site | None) -> Outcome:
     """Search, re-check visibility, facet, filter and sort; "Meinten Sie …?" for few hits."""
     backend = get_search_backend()
-    hits = results.backend_hits(parsed, results.base_queryset(site))
-    rows = results.visible_rows(hits, site)
+    base = results.base_queryset(site)  # reads the page view restrictions once (issue 18)
+    hits = results.backend_hits(parsed, base)
+    rows = results.visible_rows(hits, site, base)
     outcome = Outcome(rows=results.selected(rows, filters),
                       facets=facet_counts.facets(rows, filters),
                       truncated=len(hits) >= results.MAX_HITS)
@@ -56,8 +57,10 @@ def run(parsed: ParsedQuery, filters: Filters, site: Site | None) -> Outcome:
 
 
 def items_for(rows: list[Row], parsed: ParsedQuery) -> list[ResultItem]:
-    """Specific pages and snippets for the rows of the current page only."""
-    pages = Page.objects.filter(pk__in=[row.pk for row in rows]).specific().in_bulk()
+    """Specific pages and snippets for the rows of the current page only, in a fixed number
+    of queries and without reading a file (``search.result_texts``, issue 18)."""
+    pages = result_texts.specific_pages(row.pk for row in rows)
+    attachments = result_texts.attachment_texts(pages.values())
     backend = get_search_backend()
     words = parsed.positive_words()
     items = []
@@ -66,6 +69,7 @@ def items_for(rows: list[Row], parsed: ParsedQuery) -> list[ResultItem]:
         if page is None:
             continue
         item = ResultItem(page=page, row=row)
-        item.snippet, item.source = snippets.snippet(snippets.text_parts(page), words, backend)
+        parts = snippets.text_parts(page, attachments.get(page.pk, ()))
+        item.snippet, item.source = snippets.snippet(parts, words, backend)
         items.append(item)
     return items

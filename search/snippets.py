@@ -2,8 +2,8 @@
 
 A page's text is what it gave the index (:func:`search.indexed_text.indexed_values`, without
 the title, which the result shows anyway, and without the attachment text), then each
-attached document's text as ``om_pages.attachments`` gives it to the index. The first part
-with a match gives the snippet.
+attached document's stored text (:mod:`search.result_texts` loads both for a whole page of
+results; no file is read here). The first part with a match gives the snippet.
 
 Marking is :mod:`search.highlight`'s. A backend with :class:`search.extras.Highlights`
 finds and marks matches with its own analysis (inflections, compounds); its output is
@@ -14,13 +14,13 @@ nothing or fails the check the plain analyser is used.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from modelsearch.index import SearchField
 
-from om_pages.attachments import AttachmentSearchMixin
 from search import highlight
 from search.extras import Highlights
 from search.indexed_text import indexed_values
@@ -53,14 +53,14 @@ def _field_texts(page) -> list[str]:
     return [text for text in texts if text]
 
 
-def text_parts(page) -> list[TextPart]:
-    """The page's own indexed text first, then each attachment's text."""
+def text_parts(page, attachments: Iterable[tuple[object, str]] = ()) -> list[TextPart]:
+    """The page's own indexed text first, then each attachment's (document, stored text)
+    as :func:`search.result_texts.attachment_texts` gives them."""
     parts = [TextPart("seite", " · ".join(_field_texts(page)))]
     if page.search_description:
         parts[0].text = f"{page.search_description} · {parts[0].text}".strip(" ·")
-    if isinstance(page, AttachmentSearchMixin):
-        for document, text in page.attachment_texts():
-            parts.append(TextPart("anhang", text, document.title, document.url))
+    for document, text in attachments:
+        parts.append(TextPart("anhang", text, document.title, document.url))
     return parts
 
 

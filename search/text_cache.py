@@ -1,5 +1,8 @@
 """The cache of attached files' text (R19): one ``ExtractedText`` row per file version.
 
+Hashing a document's file also records its digest in ``DocumentDigest``, so the search
+result page finds the text of every attachment without opening a file (issue 18).
+
 The text of a file version is stored once under the SHA-256 of its bytes, so re-indexing never
 parses an unchanged file again. Parsing (``search/parsing.py``) runs in a child process under
 CPU-time and memory limits (``search/sandbox.py``). This module reads and fills the cache; the
@@ -18,7 +21,7 @@ from pathlib import PurePath
 from django.conf import settings
 
 from search import sandbox
-from search.models import ExtractedText, ExtractionStatus
+from search.models import DocumentDigest, ExtractedText, ExtractionStatus
 from search.parsing import (
     EXTRACTOR_VERSION,
     ExtractionError,
@@ -121,7 +124,11 @@ _DIGESTS_KEPT = 1024
 
 
 def document_digest(document) -> str | None:
-    """SHA-256 of a document's file, streamed (no copy in memory); None (logged) if missing."""
+    """SHA-256 of a document's file, streamed (no copy in memory); None (logged) if missing.
+
+    The digest is recorded in ``DocumentDigest`` (:func:`remember_digest`); a missing file
+    removes the record, so the result page shows no text of it either.
+    """
     name = document.file.name or ""
     key = None
     try:
@@ -132,19 +139,43 @@ def document_digest(document) -> str | None:
         pass  # not on the local disk (or gone: the open below says so)
     if key is not None and key in _digests:
         _digests.move_to_end(key)
-        return _digests[key]
-    try:
-        with document.file.open("rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    except (OSError, ValueError) as error:
-        logger.warning("Anhang „%s“ übersprungen: Datei fehlt (%s)", name, error,
-                       extra={"file_name": name})
-        return None
-    if key is not None:
-        _digests[key] = digest
-        while len(_digests) > _DIGESTS_KEPT:
-            _digests.popitem(last=False)
+        digest = _digests[key]
+    else:
+        try:
+            with document.file.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        except (OSError, ValueError) as error:
+            logger.warning("Anhang „%s“ übersprungen: Datei fehlt (%s)", name, error,
+                           extra={"file_name": name})
+            forget_digest(document)
+            return None
+        if key is not None:
+            _digests[key] = digest
+            while len(_digests) > _DIGESTS_KEPT:
+                _digests.popitem(last=False)
+    remember_digest(document, digest, key[1] if key is not None else None)
     return digest
+
+
+def remember_digest(document, digest: str, size: int | None = None) -> None:
+    """Record ``digest`` as the digest of the document's current file (``DocumentDigest``).
+
+    One read when nothing changed (the common case when a page is indexed again), a write
+    otherwise. The result page trusts a row only while ``file_name`` is the document's file.
+    """
+    if document.pk is None:
+        return
+    name = (document.file.name or "")[:255]
+    if DocumentDigest.objects.filter(document_id=document.pk, sha256=digest, file_name=name).exists():
+        return
+    DocumentDigest.objects.update_or_create(
+        document_id=document.pk, defaults={"sha256": digest, "file_name": name, "file_size": size})
+
+
+def forget_digest(document) -> None:
+    """No digest for a document whose file is gone: no snippet from it either."""
+    if document.pk is not None:
+        DocumentDigest.objects.filter(document_id=document.pk).delete()
 
 
 def is_protected(document) -> bool:

@@ -16,6 +16,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey
@@ -424,7 +425,15 @@ class ProtokollPage(AttachmentSearchMixin, Page):
         verbose_name = "Protokoll"
         verbose_name_plural = "Protokolle"
 
+    @classmethod
+    def attachment_lookups(cls) -> list[Prefetch]:
+        """The attachment rows with their documents and collections, one query for many pages."""
+        return [Prefetch("documents", queryset=ProtokollDocument.objects.select_related(
+            "document__collection"))]
+
     def attached_documents(self) -> list:
+        if "documents" in getattr(self, "_prefetched_objects_cache", {}):  # attachment_lookups()
+            return [item.document for item in self.documents.all()]
         return [item.document for item in self.documents.select_related("document")]
 
     def attendee_list(self) -> list[str]:

@@ -15,9 +15,10 @@ from om_pages.models import FachgruppePage, HomePage, ProtokollDocument, Protoko
 #: Sitzungen (issue 13), its cooperations (R16) and its status (R26): a few queries more, each
 #: one for all items.
 BOUNDS = {"home": 25, "fachgruppe": 28, "protokoll": 20, "feed": 12, "fachgruppe-feed": 12, "ical": 12,
-          # 10 results per page, each with its snippet text (agenda, attachments): bounded by the
-          # page size, not by the number of hits
-          "suche": 70}
+          # 10 results per page with their snippet texts (agenda items, attachments, stored
+          # text) loaded for all hits at once by search/result_texts.py: measured 14, before
+          # 62 (issue 18)
+          "suche": 16}
 
 
 def add_protokolle(fachgruppe: FachgruppePage, count: int, first: int = 0) -> None:
