@@ -316,6 +316,8 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL database of your own")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway installation")
     parser.add_argument("--reuse", default=None, help="installation kept by --keep: skip the setup")
+    parser.add_argument("--page-requests", type=int, default=2000,
+                        help="requests per page in the anonymous-pages phases (cached pages are fast)")
     parser.add_argument("--pages-only", action="store_true",
                         help="only the anonymous pages without and with the page cache (issue 18)")
     args = parser.parse_args()
@@ -383,9 +385,12 @@ def anonymous_pages(urls: dict) -> dict[str, list[str]]:
 
 
 def measure_pages(args: argparse.Namespace, env: dict[str, str], urls: dict, cache_seconds: str
-                  ) -> tuple[dict, dict, list[Samples]]:
-    """Static file, then the anonymous pages mixed, on one server with the page cache as given."""
+                  ) -> dict[str, tuple[dict, dict, list[Samples]]]:
+    """Static file, then the anonymous pages mixed, on one server with the page cache as given;
+    once with keep-alive clients and once with a new connection per request (as nginx's default
+    upstream does): {variant: (static summary, page summaries, samples)}."""
     server, port = start_server(args, {**env, "OM_PAGE_CACHE_SECONDS": cache_seconds})
+    results = {}
     try:
         pages = anonymous_pages(urls)
         every_url = [url for page_urls in pages.values() for url in page_urls]
@@ -393,12 +398,16 @@ def measure_pages(args: argparse.Namespace, env: dict[str, str], urls: dict, cac
         # without the cache once each (code paths and database pages warm)
         rounds = worker_count(args) * 3 if cache_seconds != "0" else 1
         drive(port, {"warmup": every_url}, 4, len(every_url) * rounds, args.duration, fresh_connections=True)
-        static = drive(port, {"static": [urls["static"]]}, args.clients, args.requests,
-                       args.duration)["static"]
-        mixed = drive(port, pages, args.clients, args.requests, args.duration)
+        requests = getattr(args, "page_requests", args.requests)
+        for variant, fresh in (("keep-alive", False), ("connection per request", True)):
+            static = drive(port, {"static": [urls["static"]]}, args.clients, requests, args.duration,
+                           fresh_connections=fresh)["static"]
+            mixed = drive(port, pages, args.clients, requests, args.duration, fresh_connections=fresh)
+            results[variant] = (static.summary(), {name: s.summary() for name, s in mixed.items()},
+                                [static, *mixed.values()])
     finally:
         stop_server(server)
-    return static.summary(), {name: s.summary() for name, s in mixed.items()}, [static, *mixed.values()]
+    return results
 
 
 def worker_count(args: argparse.Namespace) -> int:
@@ -408,8 +417,8 @@ def worker_count(args: argparse.Namespace) -> int:
     return args.workers or int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
 
 
-def print_pages(title: str, static: dict, mixed: dict) -> float:
-    """The table with p95/median per page; returns the ratio mixed/static."""
+def print_pages(title: str, static: dict, mixed: dict) -> tuple[float, float]:
+    """The table with p95/median per page; returns (mixed/static ratio, worst page p95/median)."""
     print(f"\n{title}")
     print(f"  {'page':<12} {'requests':>8} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'p95/med':>8} "
           f"{'errors':>6}")
@@ -420,22 +429,28 @@ def print_pages(title: str, static: dict, mixed: dict) -> float:
         max(s["requests"] / s["rps"] for s in mixed.values() if s["rps"]), 1e-9)
     ratio = rps / static["rps"]
     print(f"  anonymous pages mixed: {rps:.1f} req/s; mixed/static ratio: {ratio:.3f}")
-    return ratio
+    return ratio, max(s["p95_ms"] / s["median_ms"] for s in mixed.values())
 
 
 def run_pages(args: argparse.Namespace, env: dict[str, str], urls: dict) -> tuple[int, list[Samples]]:
     """Issue 18's figures: anonymous pages without and with the page cache, in the same run."""
     configured = env.get("OM_PAGE_CACHE_SECONDS", "300")
-    off_static, off_mixed, off_samples = measure_pages(args, env, urls, "0")
-    on_static, on_mixed, on_samples = measure_pages(args, env, urls, configured)
+    off = measure_pages(args, env, urls, "0")
+    on = measure_pages(args, env, urls, configured)
     print(f"\nAnonymous pages, {args.clients} clients, mixed (home, Fachgruppen list, "
           f"{len(urls['fachgruppen'])} Fachgruppen, {len(urls['protokolle'])} Protokolle):")
-    before = print_pages("  without page cache (OM_PAGE_CACHE_SECONDS=0)", off_static, off_mixed)
-    after = print_pages(f"  with page cache (OM_PAGE_CACHE_SECONDS={configured})", on_static, on_mixed)
-    print(f"\n  page cache: mixed/static {before:.3f} -> {after:.3f} ({after / max(before, 1e-9):.1f}x); "
-          f"worst p95/median with cache "
-          f"{max(s['p95_ms'] / s['median_ms'] for s in on_mixed.values()):.1f}")
-    return 0, [*off_samples, *on_samples]
+    summary = []
+    for variant in on:
+        before, _ = print_pages(f"  {variant}, without page cache (OM_PAGE_CACHE_SECONDS=0)",
+                                *off[variant][:2])
+        after, spread = print_pages(f"  {variant}, with page cache (OM_PAGE_CACHE_SECONDS={configured})",
+                                    *on[variant][:2])
+        summary.append(f"  {variant:<23} mixed/static {before:.3f} -> {after:.3f} "
+                       f"({after / max(before, 1e-9):.0f}x); worst p95/median with cache {spread:.1f}")
+    print("\nPage cache (same run):")
+    print("\n".join(summary))
+    samples = [sample for result in (off, on) for variant in result.values() for sample in variant[2]]
+    return 0, samples
 
 
 def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir: Path) -> int:
