@@ -1,7 +1,7 @@
 """Load benchmark: scaled demo content under 50 concurrent clients against gunicorn.
 
     python bench/load.py [--fachgruppen 50] [--protokolle 200] [--clients 50] [--requests 400]
-                         [--duration 90] [--database-url URL] [--keep]
+                         [--duration 90] [--database-url URL] [--keep] [--reuse DIR] [--pages-only]
 
 1. A throwaway installation (own OM_VAR_DIR, SQLite unless --database-url) with the
    production settings (DEBUG off, whitenoise, gunicorn config of `make serve`; only TLS
@@ -17,6 +17,13 @@
 4. Prints requests/s, median and p95 per page and the error count (non-200 or failure), plus
    two baselines measured in the same run: a static file served by whitenoise at the same
    concurrency, and each page at 1 client.
+5. Anonymous pages (issue 18): the home page, the Fachgruppen list, Fachgruppe and Protokoll
+   pages, mixed, at full concurrency, once on a gunicorn with the page cache off
+   (``OM_PAGE_CACHE_SECONDS=0``) and once with it as configured (default 300 s), each against
+   a static file on the same server just before. Prints the ratio mixed/static and p95/median
+   per page for both. The cached run is measured after a warm-up that asks every address on
+   fresh connections, so every worker process holds it (local memory is per process): the
+   steady state, not the first visitor after a publish. ``--pages-only`` runs just this part.
 
 Speed is never asserted; the figures are for reading. The exit code is 1 if any error occurred.
 """
@@ -59,6 +66,8 @@ def scale_content(fachgruppen: int, protokolle: int) -> dict:
     from wagtail.models import Locale, Page
 
     from om_pages.models import AgendaItem, FachgruppenIndexPage, FachgruppePage, ProtokollPage
+    from workflow.choices import Kind, State
+    from workflow.vorgang import Vorgang
 
     timings = {}
     started = time.perf_counter()
@@ -67,9 +76,13 @@ def scale_content(fachgruppen: int, protokolle: int) -> dict:
     for number in range(existing, fachgruppen):
         page = FachgruppePage(
             title=f"Fachgruppe Lastthema {number:02d}", slug=f"lastthema-{number:02d}",
-            topic_area=f"Lastthema {number:02d}", summary="Fachgruppe für den Lasttest.",
+            topic_area=f"Lastthema {number:02d}", summary="Fachgruppe für den Lasttest.", live=False,
         )
         index.add_child(instance=page)
+        # Only a recognised group is published and listed (R1, R26): its Anerkennung, decided,
+        # stored directly (the approval chain itself is not what this benchmark measures).
+        Vorgang.objects.bulk_create([Vorgang(kind=Kind.ANERKENNUNG, state=State.ANERKANNT, page=page,
+                                             group_page=page, page_title=page.title)])
         page.save_revision().publish()
         index.refresh_from_db()
     timings["fachgruppen_s"] = time.perf_counter() - started
@@ -167,10 +180,12 @@ class Samples:
         }
 
 
-def drive(port: int, targets: dict[str, list[str]], clients: int, per_target: int, duration: float
-          ) -> dict[str, Samples]:
+def drive(port: int, targets: dict[str, list[str]], clients: int, per_target: int, duration: float,
+          fresh_connections: bool = False) -> dict[str, Samples]:
     """``clients`` threads, each with one keep-alive connection, cycling over the targets until each
-    target got ``per_target`` requests or ``duration`` seconds passed."""
+    target got ``per_target`` requests or ``duration`` seconds passed. ``fresh_connections``: a
+    new connection per request (spreads a warm-up over all worker processes)."""
+    headers = {"Host": "127.0.0.1", **({"Connection": "close"} if fresh_connections else {})}
     samples = {name: Samples() for name in targets}
     budget = {name: per_target for name in targets}
     lock = threading.Lock()
@@ -198,11 +213,11 @@ def drive(port: int, targets: dict[str, list[str]], clients: int, per_target: in
             name, url = job
             begin = time.perf_counter()
             try:
-                connection.request("GET", url, headers={"Host": "127.0.0.1"})
+                connection.request("GET", url, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 ok, detail = response.status == 200, f"{url}: HTTP {response.status}"
-                if response.getheader("Connection", "").lower() == "close":
+                if fresh_connections or response.getheader("Connection", "").lower() == "close":
                     connection.close()
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             except Exception as error:  # noqa: BLE001 - every failure is an error in the count
@@ -301,6 +316,10 @@ def main() -> int:
     parser.add_argument("--database-url", default=None, help="e.g. a PostgreSQL database of your own")
     parser.add_argument("--keep", action="store_true", help="keep the throwaway installation")
     parser.add_argument("--reuse", default=None, help="installation kept by --keep: skip the setup")
+    parser.add_argument("--page-requests", type=int, default=2000,
+                        help="requests per page in the anonymous-pages phases (cached pages are fast)")
+    parser.add_argument("--pages-only", action="store_true",
+                        help="only the anonymous pages without and with the page cache (issue 18)")
     args = parser.parse_args()
 
     var_dir = Path(args.reuse) if args.reuse else Path(tempfile.mkdtemp(prefix="om-bench-load-"))
@@ -330,10 +349,10 @@ def main() -> int:
     return run_load(args, env, urls, var_dir)
 
 
-def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir: Path) -> int:
-    python = sys.executable
+def start_server(args: argparse.Namespace, env: dict[str, str]) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the config of `make serve` on a free port, in its own process group."""
     port = free_port()
-    command = [str(Path(python).parent / "gunicorn"), "-c", "cms/gunicorn.conf.py",
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "cms/gunicorn.conf.py",
                "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--max-requests", "0"]
     if args.workers:
         command += ["--workers", str(args.workers)]
@@ -342,6 +361,106 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
                               stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         wait_until_up(port, server)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server, port
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=40)  # gunicorn's graceful_timeout is 30 s
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # workers still busy (e.g. slow searches)
+    except ProcessLookupError:
+        pass
+
+
+def anonymous_pages(urls: dict) -> dict[str, list[str]]:
+    return {"home": ["/"], "liste": [urls.get("fachgruppen_index", "/fachgruppen/")],
+            "fachgruppe": urls["fachgruppen"], "protokoll": urls["protokolle"]}
+
+
+def measure_pages(args: argparse.Namespace, env: dict[str, str], urls: dict, cache_seconds: str
+                  ) -> dict[str, tuple[dict, dict, list[Samples]]]:
+    """Static file, then the anonymous pages mixed, on one server with the page cache as given;
+    once with keep-alive clients and once with a new connection per request (as nginx's default
+    upstream does): {variant: (static summary, page summaries, samples)}."""
+    server, port = start_server(args, {**env, "OM_PAGE_CACHE_SECONDS": cache_seconds})
+    results = {}
+    try:
+        pages = anonymous_pages(urls)
+        every_url = [url for page_urls in pages.values() for url in page_urls]
+        # every address on fresh connections, so each worker process has rendered (and kept) it;
+        # without the cache once each (code paths and database pages warm)
+        rounds = worker_count(args) * 3 if cache_seconds != "0" else 1
+        drive(port, {"warmup": every_url}, 4, len(every_url) * rounds, args.duration, fresh_connections=True)
+        requests = getattr(args, "page_requests", args.requests)
+        for variant, fresh in (("keep-alive", False), ("connection per request", True)):
+            static = drive(port, {"static": [urls["static"]]}, args.clients, requests, args.duration,
+                           fresh_connections=fresh)["static"]
+            mixed = drive(port, pages, args.clients, requests, args.duration, fresh_connections=fresh)
+            results[variant] = (static.summary(), {name: s.summary() for name, s in mixed.items()},
+                                [static, *mixed.values()])
+    finally:
+        stop_server(server)
+    return results
+
+
+def worker_count(args: argparse.Namespace) -> int:
+    """The workers gunicorn starts: --workers, else as cms/gunicorn.conf.py computes them."""
+    import multiprocessing
+
+    return args.workers or int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 9)))
+
+
+def print_pages(title: str, static: dict, mixed: dict) -> tuple[float, float]:
+    """The table with p95/median per page; returns (mixed/static ratio, worst page p95/median)."""
+    print(f"\n{title}")
+    print(f"  {'page':<12} {'requests':>8} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'p95/med':>8} "
+          f"{'errors':>6}")
+    for name, s in {"static": static, **mixed}.items():
+        print(f"  {name:<12} {s['requests']:>8} {s['rps']:>8.1f} {s['median_ms']:>10.1f} {s['p95_ms']:>8.1f} "
+              f"{s['p95_ms'] / s['median_ms']:>8.1f} {s['errors']:>6}")
+    rps = sum(s["requests"] for s in mixed.values()) / max(
+        max(s["requests"] / s["rps"] for s in mixed.values() if s["rps"]), 1e-9)
+    ratio = rps / static["rps"]
+    print(f"  anonymous pages mixed: {rps:.1f} req/s; mixed/static ratio: {ratio:.3f}")
+    return ratio, max(s["p95_ms"] / s["median_ms"] for s in mixed.values())
+
+
+def run_pages(args: argparse.Namespace, env: dict[str, str], urls: dict) -> tuple[int, list[Samples]]:
+    """Issue 18's figures: anonymous pages without and with the page cache, in the same run."""
+    configured = env.get("OM_PAGE_CACHE_SECONDS", "300")
+    off = measure_pages(args, env, urls, "0")
+    on = measure_pages(args, env, urls, configured)
+    print(f"\nAnonymous pages, {args.clients} clients, mixed (home, Fachgruppen list, "
+          f"{len(urls['fachgruppen'])} Fachgruppen, {len(urls['protokolle'])} Protokolle):")
+    summary = []
+    for variant in on:
+        before, _ = print_pages(f"  {variant}, without page cache (OM_PAGE_CACHE_SECONDS=0)",
+                                *off[variant][:2])
+        after, spread = print_pages(f"  {variant}, with page cache (OM_PAGE_CACHE_SECONDS={configured})",
+                                    *on[variant][:2])
+        summary.append(f"  {variant:<23} mixed/static {before:.3f} -> {after:.3f} "
+                       f"({after / max(before, 1e-9):.0f}x); worst p95/median with cache {spread:.1f}")
+    print("\nPage cache (same run):")
+    print("\n".join(summary))
+    samples = [sample for result in (off, on) for variant in result.values() for sample in variant[2]]
+    return 0, samples
+
+
+def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir: Path) -> int:
+    _, page_samples = run_pages(args, env, urls)
+    if args.pages_only:
+        if not args.keep:
+            shutil.rmtree(var_dir, ignore_errors=True)
+        return report_errors(page_samples)
+    server, port = start_server(args, env)
+    try:
         phases = iter(range(1, 100))
 
         def targets_for_phase() -> dict[str, list[str]]:
@@ -373,15 +492,7 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
         }
         load = drive(port, targets_for_phase(), args.clients, args.requests, args.duration)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=40)  # gunicorn's graceful_timeout is 30 s
-        except subprocess.TimeoutExpired:
-            pass
-        try:
-            os.killpg(server.pid, signal.SIGKILL)  # workers still busy (e.g. slow searches)
-        except ProcessLookupError:
-            pass
+        stop_server(server)
     if not args.keep:
         shutil.rmtree(var_dir, ignore_errors=True)
 
@@ -404,7 +515,10 @@ def run_load(args: argparse.Namespace, env: dict[str, str], urls: dict, var_dir:
               f"{load_summary[name]['median_ms'] / single_summary[name]['median_ms']:.1f}x")
     print(f"  suche-kalt median / suche median at 1 client (what the hit cache saves): "
           f"{single_summary['suche-kalt']['median_ms'] / single_summary['suche']['median_ms']:.1f}x")
-    every = [*load.values(), *alone.values(), *single.values(), static["static"]]
+    return report_errors([*load.values(), *alone.values(), *single.values(), static["static"], *page_samples])
+
+
+def report_errors(every: list[Samples]) -> int:
     errors = sum(s.errors for s in every)
     first = next((s.first_error for s in every if s.first_error), "")
     print(f"\nErrors: {errors}" + (f" (first: {first})" if first else ""))
@@ -421,13 +535,14 @@ def django_main(task: str, *args: str) -> None:
     elif task == "_urls":
         from django.conf import settings
 
-        from om_pages.models import FachgruppePage, ProtokollPage
+        from om_pages.models import FachgruppenIndexPage, FachgruppePage, ProtokollPage
 
         fachgruppen = list(FachgruppePage.objects.live().order_by("-numchild", "path")[:5])
         protokolle = list(ProtokollPage.objects.live().order_by("-path")[:20])
         manifest = json.loads((Path(settings.STATIC_ROOT) / "staticfiles.json").read_text())["paths"]
         static = next(hashed for name, hashed in sorted(manifest.items()) if name.endswith(".css"))
         print(json.dumps({
+            "fachgruppen_index": FachgruppenIndexPage.objects.live().get().url,
             "fachgruppen": [page.url for page in fachgruppen],
             "protokolle": [page.url for page in protokolle],
             "static": settings.STATIC_URL + static,

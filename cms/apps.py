@@ -7,3 +7,8 @@ class CmsConfig(AppConfig):
     name = "cms"
     label = "cms"
     verbose_name = "OM-Installation"
+
+    def ready(self) -> None:
+        from cms import page_cache_signals
+
+        page_cache_signals.connect()  # the anonymous page cache follows every public change (issue 18)

@@ -318,6 +318,21 @@ def cache_from_url(url: str) -> dict:
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://om-records")}
 
+# --- Anonymous page cache (issue 18): cms.page_cache ------------------------------------
+# Public pages and feeds for visitors who are not signed in, kept this many seconds on the
+# cache above; 0 switches it off. Invalidated on every public change (cms/page_cache_signals.py).
+OM_PAGE_CACHE_SECONDS = int(os.environ.get("OM_PAGE_CACHE_SECONDS", "300"))
+# With the local-memory cache (one per process) the generation lives in this file, shared by
+# all processes of the host; with Redis it lives in Redis.
+OM_PAGE_CACHE_GENERATION_FILE = Path(
+    os.environ.get("OM_PAGE_CACHE_GENERATION_FILE", VAR_DIR / "page-cache-generation"))
+# After AuthenticationMiddleware (request.user decides), before the middleware whose headers
+# belong to the stored page (X-Frame-Options); the CSP middleware outside adds its header to hits.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "cms.page_cache.AnonymousPageCacheMiddleware",
+)
+
 # --- Content-Security-Policy: cms.middleware.ContentSecurityPolicyMiddleware ---------
 # Outside XFrameOptionsMiddleware, so it sees X-Frame-Options (DENY -> frame-ancestors 'none').
 MIDDLEWARE.insert(

@@ -15,6 +15,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise wants it to exist
+# The anonymous page cache outlives each test's rolled-back transaction (its cache and generation
+# file are not in the database): off for the suite, on in tests/cms/test_page_cache.py.
+OM_PAGE_CACHE_SECONDS = 0
 # Production hardening: the test client speaks plain http.
 SECURE_SSL_REDIRECT = False
 # The extraction task runs at once in tests (publishing a page extracts its
