@@ -137,12 +137,16 @@ def main() -> int:
 
         from om_pages.demo.loader import ensure_home
         from om_pages.models import FachgruppenIndexPage, FachgruppePage
+        from workflow.vorgang import Vorgang
 
         call_command("migrate", verbosity=0)
         home = ensure_home()
         index = home.add_child(instance=FachgruppenIndexPage(title="Fachgruppen", slug="fachgruppen"))
         group = index.add_child(instance=FachgruppePage(title="Fachgruppe Benchmark", slug="benchmark",
-                                                        topic_area="Benchmark"))
+                                                        topic_area="Benchmark", live=False))
+        # only a group the Plenum recognised is published (R1, R26): its decided Anerkennung
+        Vorgang.objects.create(kind="anerkennung", page=group, page_title=group.title,
+                               state="anerkannt")
         group.save_revision().publish()
         user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")
         client = Client()
