@@ -32,6 +32,7 @@ from search.query import parse
 from search.results import SORT_RELEVANCE
 from search.views import read_filters
 from workflow.subscriptions import (
+    MAX_SEARCH_LENGTH,
     Abonnement,
     Art,
     BeschlussGremium,
@@ -97,6 +98,8 @@ class AboForm(forms.Form):
             self.add_error("fachgruppe", "Bitte wählen Sie eine Fachgruppe.")
         if kind == Art.SUCHE:
             self.search, problems = canonical_search(self.data)
+            if len(self.search) > MAX_SEARCH_LENGTH:
+                problems.append("Diese Suche ist zu lang, um sie zu abonnieren. Bitte kürzen Sie sie.")
             for problem in problems:
                 self.add_error("q", problem)
         return data

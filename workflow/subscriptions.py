@@ -53,6 +53,12 @@ class BeschlussGremium(models.TextChoices):
     AG_TRANSFER = "ag_transfer", "AG Transfer"
 
 
+#: How the filters of a saved search are named in mails and lists.
+SEARCH_FILTER_LABELS = {"gruppe": "Fachgruppe/Gremium Nr.", "jahr": "Jahr", "typ": "Seitentyp",
+                        "von": "von", "bis": "bis"}
+#: The longest saved search (query string) that can be stored.
+MAX_SEARCH_LENGTH = 600
+
 #: The bodies whose published Protokolle carry the decisions of a Beschlüsse subscription (R14).
 BESCHLUSS_GREMIEN = ("plenum", "ag_transfer")
 
@@ -84,7 +90,7 @@ class Abonnement(models.Model):
                                  default=Haeufigkeit.WOECHENTLICH)
     source = models.CharField("Herkunft", max_length=20, choices=Herkunft.choices,
                               default=Herkunft.FORMULAR)
-    search = models.CharField("Suche", max_length=600, blank=True,
+    search = models.CharField("Suche", max_length=MAX_SEARCH_LENGTH, blank=True,
                               help_text="Suchbegriff und Filter von /suche/ als Query-String.")
     fachgruppe = models.ForeignKey("om_pages.FachgruppePage", verbose_name="Fachgruppe", null=True,
                                    blank=True, on_delete=models.CASCADE, related_name="+")
@@ -170,7 +176,7 @@ def search_label(query_string: str) -> str:
     """„Lärm“ (Jahr 2026) from ``q=L%C3%A4rm&jahr=2026``."""
     params = QueryDict(query_string)
     words = f"„{params.get('q', '')}“"
-    extras = [f"{name} {params[name]}" for name in ("gruppe", "jahr", "typ", "von", "bis")
+    extras = [f"{label} {params[name]}" for name, label in SEARCH_FILTER_LABELS.items()
               if params.get(name)]
     return f"{words} ({', '.join(extras)})" if extras else words
 
