@@ -19,7 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from om_pages.models import FachgruppePage, GremiumPage, Person, ProtokollPage
+from om_pages.models import FachgruppePage, GremiumPage, Person, ProduktKind, ProduktPage, ProtokollPage
+from tests.approval import publish_decided
 from tests.workflow.conftest import user
 from tests.workflow.mailserver import Crash
 from workflow.digests import due_digests, send_digests
@@ -236,9 +237,17 @@ def test_group_digest_holds_exactly_the_new_public_items(demo_home):
     restricted = publish_protokoll(group, "Geschützte Sitzung")
     PageViewRestriction.objects.create(page=restricted, restriction_type="password", password="geheim")
     publish_protokoll(other, "Sitzung einer anderen Gruppe")
+    decided, undecided = (group.add_child(instance=ProduktPage(
+        title=title, slug=slug, kind=ProduktKind.LEITFADEN, live=False)) for title, slug in
+        (("Beschlossener Leitfaden", "beschlossener-leitfaden"), ("Offener Leitfaden", "offener-leitfaden")))
+    for produkt in (decided, undecided):
+        produkt.save_revision()
+    publish_decided(decided)  # R11: through AG Transfer and Plenum
     [digest] = to(abo.email, run(tomorrow()))
     items = re.findall(r"^\* (.+)$", digest.body, re.M)
-    assert len(items) == 1 and items[0].startswith("Neue Sitzung (Protokoll")
+    assert len(items) == 2 and items[0].startswith("Neue Sitzung (Protokoll")
+    assert items[1].startswith(f"Beschlossener Leitfaden (Produkt – {group.title}")
+    assert "Offener Leitfaden" not in digest.body  # undecided: never live (R11, R19)
     assert f"/{group.slug}/{new.slug}/" in digest.body
 
     assert to(abo.email, run(tomorrow())) == []  # nothing new, nothing sent
