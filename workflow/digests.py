@@ -22,6 +22,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 
 from om_pages.models import GremiumPage, ProduktPage, ProtokollPage
@@ -58,6 +60,15 @@ class Item:
     date: datetime.date | None = None
     lines: list[str] = field(default_factory=list)
 
+    @cached_property
+    def text_block(self) -> str:
+        """Rendered once per run, however many digests list the item."""
+        return render_to_string("workflow/abo/mail_item.txt", {"item": self}).strip("\n") + "\n"
+
+    @cached_property
+    def html_block(self) -> str:
+        return render_to_string("workflow/abo/mail_item.html", {"item": self})
+
     def heading(self) -> str:
         parts = [part for part in (self.kind, self.owner) if part]
         when = f", {self.date:%d.%m.%Y}" if self.date else ""
@@ -75,7 +86,9 @@ class DigestMail(Mail):
     intro: str = ""
 
     def context(self) -> dict:
-        return {"subject": self.subject, "intro": self.intro, "items": self.items, "more": self.more,
+        return {"subject": self.subject, "intro": self.intro, "more": self.more,
+                "items_text": "\n" + "\n".join(item.text_block for item in self.items),
+                "items_html": mark_safe("".join(item.html_block for item in self.items)),  # noqa: S308
                 "link": self.link, "link_text": self.link_text,
                 "unsubscribe_url": self.unsubscribe_url, "footer": FOOTER}
 
