@@ -45,6 +45,8 @@ from workflow.subscriptions import BESCHLUSS_GREMIEN, Abonnement, Art, Haeufigke
 #: A digest lists at most this many items; the rest are counted and linked.
 MAX_ITEMS = 50
 BATCH_SIZE = 100
+#: After this many refused mails in a row the run stops (the server is down); the next run goes on.
+MAX_ERRORS_IN_A_ROW = 10
 
 
 @dataclass
@@ -310,6 +312,7 @@ def due_digests(today: datetime.date | None = None, until: datetime.datetime | N
 class Outcome:
     sent: int = 0
     errors: list[str] = field(default_factory=list)
+    stopped: str = ""
 
 
 class _Stopped(Exception):
@@ -346,6 +349,11 @@ def _send_batch(mails: list[DigestMail], connection, until: datetime.datetime) -
         raise
 
 
+def sent_keys(keys: list[str], chunk: int = 5000) -> set[str]:
+    """``mailing.already_sent`` in chunks (SQLite takes at most 32,766 parameters a query)."""
+    return set().union(*(already_sent(keys[i:i + chunk]) for i in range(0, len(keys), chunk)))
+
+
 def send_digests(mails: list[DigestMail], connection, until: datetime.datetime,
                  batch_size: int = BATCH_SIZE) -> Outcome:
     """Send the mails not sent yet, in batches; a refused mail is counted and retried next run.
@@ -353,7 +361,7 @@ def send_digests(mails: list[DigestMail], connection, until: datetime.datetime,
     A ``BaseException`` (the process is stopped) propagates after what went out is recorded.
     """
     outcome = Outcome()
-    done = already_sent([m.key for m in mails]) if mails else set()
+    done = sent_keys([m.key for m in mails])
     pending = [m for m in mails if m.key not in done]
     if not pending:
         return outcome
@@ -367,8 +375,12 @@ def send_digests(mails: list[DigestMail], connection, until: datetime.datetime,
 
 
 def _send_all(pending: list[DigestMail], connection, until, batch_size: int, outcome: Outcome) -> None:
-    start = 0
+    start = failed_in_a_row = 0
     while start < len(pending):
+        if failed_in_a_row >= MAX_ERRORS_IN_A_ROW:  # the server is down: the next run retries
+            outcome.stopped = (f"Abbruch nach {failed_in_a_row} Fehlern in Folge; "
+                               f"{len(pending) - start} Zusammenfassungen warten auf den nächsten Lauf.")
+            return
         batch = pending[start:start + batch_size]
         try:
             _send_batch(batch, connection, until)
@@ -378,6 +390,7 @@ def _send_all(pending: list[DigestMail], connection, until, batch_size: int, out
                 raise stopped.error from None
             failed = batch[stopped.done]
             outcome.errors.append(f"{failed.key}: {stopped.error}")
+            failed_in_a_row = 1 if stopped.done else failed_in_a_row + 1
             start += stopped.done + 1
             continue
         except IntegrityError:  # a concurrent run took some keys: send the rest one batch later
@@ -387,4 +400,5 @@ def _send_all(pending: list[DigestMail], connection, until, batch_size: int, out
                 raise
             continue
         outcome.sent += len(batch)
+        failed_in_a_row = 0
         start += batch_size

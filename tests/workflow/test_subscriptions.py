@@ -12,6 +12,7 @@ from email import policy
 import pytest
 from django.core import mail
 from django.core.mail import get_connection
+from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -23,7 +24,7 @@ from om_pages.models import FachgruppePage, GremiumPage, Person, ProduktKind, Pr
 from tests.approval import publish_decided
 from tests.workflow.conftest import user
 from tests.workflow.mailserver import Crash
-from workflow.digests import due_digests, send_digests
+from workflow.digests import MAX_ERRORS_IN_A_ROW, due_digests, send_digests
 from workflow.models import Benachrichtigung, Vorgang
 from workflow.subscriptions import (
     Abonnement,
@@ -365,6 +366,28 @@ def test_a_refused_digest_is_counted_and_sent_by_the_next_run(demo_home, flaky):
     assert "2 Zusammenfassungen versandt, 1 Fehler" in notify("--date", tomorrow().isoformat())
     assert "1 Zusammenfassung versandt, 0 Fehler" in notify("--date", tomorrow().isoformat())
     assert sorted(m.to[0] for m in digests_in(mail.outbox)) == sorted(a.email for a in abos)
+
+
+class DownBackend(EmailBackend):
+    """A mail server that refuses everything."""
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("Der Mailserver antwortet nicht.")
+
+
+@pytest.mark.django_db
+def test_a_run_stops_when_the_server_is_down_and_the_next_sends_all(demo_home, settings):
+    group, _ = groups()
+    abos = [subscription(Art.FACHGRUPPE, email=f"l{i}@example.org", fachgruppe=group) for i in range(12)]
+    publish_protokoll(group, "Sitzung bei Serverausfall")
+    settings.EMAIL_BACKEND = "tests.workflow.test_subscriptions.DownBackend"
+    until = timezone.now()
+    outcome = send_digests(due_digests(tomorrow(), until), get_connection(), until)
+    assert (outcome.sent, len(outcome.errors)) == (0, MAX_ERRORS_IN_A_ROW)
+    assert "2 Zusammenfassungen warten" in outcome.stopped
+    assert not Benachrichtigung.objects.filter(kind="abo").exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert sorted(m.to[0] for m in run(tomorrow())) == sorted(a.email for a in abos)
 
 
 # --- the real thing: SMTP round trip --------------------------------------------------------------

@@ -57,6 +57,8 @@ class Command(BaseCommand):
         outcome = send_digests(mails, connection, until)
         for error in outcome.errors:
             self.stderr.write(f"Fehler bei {error}")
+        if outcome.stopped:
+            self.stderr.write(outcome.stopped)
         noun = "Zusammenfassung" if outcome.sent == 1 else "Zusammenfassungen"
         self.stdout.write(f"{outcome.sent} {noun} versandt, {len(outcome.errors)} Fehler")
 
