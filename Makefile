@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: run test install install-dev browser-deps lint conformance bench bench-search clean serve bench-load \
-        bench-publish
+        bench-publish bench-notify
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,10 @@ bench-load: install-dev
 ## bench-publish: publish latency with a 20 MB PDF attached vs. none
 bench-publish: install-dev
 	$(BIN)/python bench/publish.py $(BENCH_ARGS)
+
+## bench-notify: one om_notify run for 10,000 subscriptions and 1,000 new Protokolle vs. 100 subscriptions
+bench-notify: install-dev
+	$(BIN)/python bench/notify.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

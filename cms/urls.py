@@ -9,7 +9,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from om_pages import admin_visibility  # page-types report without others' drafts
 from om_pages import urls as om_pages_urls  # public feeds
 from search import urls as search_urls
-from workflow import public_sitzungen  # a Sitzung's public page (R19)
+from workflow import (
+    public_sitzungen,  # a Sitzung's public page (R19)
+    subscription_views,  # subscriptions by e-mail (R14, issue 16)
+)
 
 urlpatterns = [
     # Wagtail's page-types report, limited to the pages the user may see (R19);
@@ -22,6 +25,8 @@ urlpatterns = [
     path("", include(om_pages_urls)),
     # a Sitzung's public page, addressed by its calendar UID (not the guessable pk)
     path("sitzungen/<uuid:uid>/", public_sitzungen.sitzung_detail, name="sitzung_public"),
+    # subscriptions by e-mail: subscribe, confirm, unsubscribe (R14)
+    path("abo/", include(subscription_views)),
 ]
 
 if settings.DEBUG:

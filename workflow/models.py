@@ -28,10 +28,11 @@ from workflow.machines import (  # _Freigabe: the migrations name it among the p
 from workflow.querysets import EintragQuerySet, SitzungQuerySet, VorgangQuerySet
 from workflow.sitzung import Sitzung, SitzungState, Tagesordnungspunkt, TopKind
 from workflow.steps import Decision, Step, step_of
+from workflow.subscriptions import Abonnement
 from workflow.vorgang import MACHINES, Eintrag, FachgruppeZugang, Vorgang, is_recognised
 
 __all__ = [
-    "APPROVED_STATES", "AWAITING", "CHECKLIST", "FINAL_STATES", "MACHINES", "TRANSITION_ORDER",
+    "APPROVED_STATES", "AWAITING", "Abonnement", "CHECKLIST", "FINAL_STATES", "MACHINES", "TRANSITION_ORDER",
     "Anerkennung", "Benachrichtigung", "Decision", "Einigungsversuch", "Eintrag", "EintragQuerySet",
     "FachgruppeZugang", "Gremium", "Kind", "Konflikt", "KonfliktState",
     "Produktfreigabe", "Sitzung", "SitzungQuerySet", "SitzungState", "State", "Step",

@@ -30,6 +30,7 @@ from workflow.review import review_urls
 from workflow.services import current_vorgang, kind_for_page, possible_transitions
 from workflow.sitzung_admin import SitzungViewSet
 from workflow.steps import step_of
+from workflow.subscription_admin import AbonnementViewSet
 from workflow.views import VorgangViewSet, ZurEntscheidungPanel, admin_urls
 
 
@@ -90,6 +91,12 @@ def register_review_urls():
 @hooks.register("register_admin_viewset")
 def register_vorgang_viewset():
     return VorgangViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_abonnement_viewset():
+    """The Redaktion's read-only list of subscriptions (R14, issue 16)."""
+    return AbonnementViewSet()
 
 
 @hooks.register("register_admin_viewset")

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from om_pages.models import FachgruppePage, GremiumPage, ProduktPage, ProtokollPage, VeranstaltungPage
+from tests.workflow.mailserver import flaky, smtp_server  # noqa: F401 (fixtures: failing backend, SMTP)
 from workflow.models import (
     CHECKLIST,
     MACHINES,

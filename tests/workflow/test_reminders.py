@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime
 import email
 import io
-import socket
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core import mail
-from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +16,7 @@ from django.utils import timezone
 
 from om_pages.models import JahresberichtPage
 from tests.workflow.conftest import complete_decision, make_vorgang, user
+from tests.workflow.mailserver import Crash
 from workflow.deadlines import Due, annotate_due, due_date, next_sitzungen
 from workflow.models import Benachrichtigung, Sitzung, Vorgang
 from workflow.notifications import fachgruppe_emails
@@ -204,30 +202,6 @@ def test_nothing_before_the_reminder_window(demo_home, plain_deadlines):
     assert keys_of(vorgang) == set() and mails_about(vorgang) == []
 
 
-class FlakyBackend(EmailBackend):
-    """The locmem backend that fails with ``error`` once ``fail_after`` messages went out."""
-
-    fail_after: int | None = None
-    error: BaseException = ConnectionRefusedError("Der Mailserver antwortet nicht.")
-
-    def send_messages(self, messages):
-        if FlakyBackend.fail_after is not None and len(mail.outbox) >= FlakyBackend.fail_after:
-            FlakyBackend.fail_after = None  # the server is back on the next run
-            raise FlakyBackend.error
-        return super().send_messages(messages)
-
-
-class Crash(BaseException):
-    """The process dies (no ``except Exception`` catches it)."""
-
-
-@pytest.fixture
-def flaky(settings):
-    settings.EMAIL_BACKEND = "tests.workflow.test_reminders.FlakyBackend"
-    yield FlakyBackend
-    FlakyBackend.fail_after = None
-
-
 def three_overdue() -> list[Vorgang]:
     return [overdue_vorgang(60 + days) for days in range(3)]
 
@@ -351,37 +325,6 @@ def test_a_group_that_reported_and_meets_twice_is_not_reminded(demo_home):
 
 
 # --- real mail: Django's SMTP backend to a local SMTP server --------------------------------
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(settings):
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_USE_TLS, settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD = False, "", ""
-    settings.DEFAULT_FROM_EMAIL = "om-records <noreply@om.example.org>"
-    yield inbox
-    controller.stop()
-
 
 @pytest.mark.django_db
 def test_smtp_round_trip(demo_home, plain_deadlines, smtp_server):
