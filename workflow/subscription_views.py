@@ -146,13 +146,19 @@ def angefordert(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "workflow/abo/angefordert.html", {})
 
 
+@csrf_exempt
 def bestaetigen(request: HttpRequest, token: str) -> HttpResponse:
-    """Opening the link of the confirmation mail activates the subscription."""
+    """GET asks (a button), POST activates: mail providers' link scanners open every link of a
+    mail, and would otherwise confirm a subscription its address never asked for. The signed
+    link is the secret, so the POST needs no CSRF token."""
     abonnement = from_confirmation_token(token)
     if abonnement is None:
         return TemplateResponse(request, "workflow/abo/ungueltig.html", {}, status=404)
-    confirm(abonnement)
-    return TemplateResponse(request, "workflow/abo/bestaetigt.html", {"abo": abonnement})
+    if request.method == "POST" or abonnement.confirmed_at is not None:
+        confirm(abonnement)
+        return TemplateResponse(request, "workflow/abo/bestaetigt.html", {"abo": abonnement})
+    return TemplateResponse(request, "workflow/abo/bestaetigen.html",
+                            {"abo": abonnement, "token": token})
 
 
 @csrf_exempt

@@ -26,6 +26,9 @@ def test_subscribe_to_a_search_confirm_and_unsubscribe(demo_home, browser_page, 
     [confirmation] = [m for m in mail.outbox if m.to == ["leserin@example.org"]]
     link = re.search(r"https?://[^/\s]+(/abo/bestaetigen/[^\s]+/)", confirmation.body).group(1)
     page.goto(link)
+    page.get_by_role("heading", name="Abonnement bestätigen").wait_for()
+    assert not Abonnement.objects.get(pk=abo.pk).is_active  # opening the link is not enough
+    page.get_by_role("button", name="Abonnement bestätigen").click()
     page.get_by_role("heading", name="Abonnement bestätigt").wait_for()
     assert Abonnement.objects.get(pk=abo.pk).is_active
     screenshot(page, "abo-02-bestaetigt")

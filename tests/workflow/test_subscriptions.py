@@ -118,8 +118,11 @@ def test_double_opt_in_inactive_until_the_link_is_opened(demo_home, client):
     publish_protokoll(group, "Sitzung vor der Bestätigung")
     assert not to("neu@example.org", run(tomorrow()))  # pending: no digest
 
-    link = confirm_link(confirmation)
-    page = client.get(link.replace("http://127.0.0.1:8000", ""))
+    path = confirm_link(confirmation).replace("http://127.0.0.1:8000", "")
+    asked = client.get(path)  # a link scanner opening the link confirms nothing
+    assert asked.status_code == 200 and "Abonnement bestätigen" in asked.content.decode()
+    assert not Abonnement.objects.get(pk=abo.pk).is_active
+    page = client.post(path)
     assert page.status_code == 200 and "Abonnement bestätigt" in page.content.decode()
     abo = Abonnement.objects.get(pk=abo.pk)
     assert abo.is_active and abo.last_digest_at == abo.confirmed_at
@@ -135,8 +138,9 @@ def test_forged_or_expired_confirmation_links_do_nothing(demo_home, client, sett
     path = confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", "")
     forged = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
     assert client.get(forged).status_code == 404
+    assert client.post(forged).status_code == 404
     settings.OM_ABO_CONFIRM_DAYS = 0  # every link is expired
-    response = client.get(path)
+    response = client.post(path)
     assert response.status_code == 404 and "abgelaufen" in response.content.decode()
     assert not Abonnement.objects.get(email="neu@example.org").is_active
     assert remove_expired(timezone.now() + datetime.timedelta(seconds=1)) == 1
