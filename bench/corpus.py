@@ -274,8 +274,8 @@ class Writer:
 
 
 def person(rng: random.Random) -> str:
-    title = rng.choice(("", "", "Dr. "))
-    return f"{rng.choice(('Frau', 'Herr'))} {title}{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
+    salutation, title = rng.choice(("Frau", "Herr")), rng.choice(("", "", "Dr. "))
+    return f"{salutation} {title}{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}"
 
 
 Plants = dict[int, list[tuple[str, str]]]
