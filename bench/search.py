@@ -61,6 +61,13 @@ def rss_mb(key: str = "VmRSS") -> float | None:
     return None
 
 
+def peak_mb(reset: bool) -> float:
+    """Peak resident set since :func:`reset_peak`; without it ``ru_maxrss``, which also counts
+    what the process inherited from its parent at fork."""
+    peak = rss_mb("VmHWM") if reset else None
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def reset_peak() -> bool:
     """Start a new peak-RSS measurement (Linux ``clear_refs`` 5 resets ``VmHWM``)."""
     try:
@@ -193,7 +200,9 @@ def save_to_searchable(backend, first_id: int) -> tuple[list[float], list[bool]]
 
 
 def phase(args) -> int:
-    """One backend: load rows, build the index, query, save-to-searchable; JSON to ``--out``."""
+    """One step of one backend, JSON to ``--out``: ``build`` loads the rows and rebuilds the
+    index; ``query`` is a fresh process, like a web process after a restart: queries, then
+    save-to-searchable. Their memory is measured apart (the build's heap would hide it)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.search_settings"
     import django
 
@@ -201,15 +210,31 @@ def phase(args) -> int:
     from django.core.management import call_command
     from modelsearch.backends import get_search_backend
 
+    if args.step == "build":  # before the backend: SQLite's picks FTS5 only if its table exists
+        call_command("migrate", run_syncdb=True, verbosity=0)
+    meta = json.loads(Path(args.queries).read_text())
+    n = meta["info"]["n"]
+    backend = get_search_backend("default")
+    rss_setup = rss_mb()
+    peak_reset = reset_peak()
+    if args.step == "build":
+        result = build_step(backend, args, n)
+        result["rss_setup_mb"] = rss_setup
+        result["peak_build_mb"] = peak_mb(peak_reset)
+    else:
+        queries = [corpus.Query(**q) for q in meta["queries"]]
+        result = {"classes": measure_queries(backend, queries, args.repeat, args.budget, args.limit),
+                  "rss_query_start_mb": rss_setup}
+        result["peak_query_mb"] = peak_mb(peak_reset)
+        result["save_to_searchable_s"], result["save_found"] = save_to_searchable(backend, n + 1)
+    Path(args.out).write_text(json.dumps(result))
+    return 0
+
+
+def build_step(backend, args, n: int) -> dict:
     from bench.search_app.models import BenchProtokoll
 
-    call_command("migrate", run_syncdb=True, verbosity=0)
-    rss_setup = rss_mb()
-    meta = json.loads(Path(args.queries).read_text())
-    queries = [corpus.Query(**q) for q in meta["queries"]]
-    n = meta["info"]["n"]
     label = BACKENDS[args.phase]
-
     start = time.perf_counter()
     fields = ("title", "date", "location", "attendees", "agenda", "body", "attachment_text")
     for chunk in corpus.read(Path(args.corpus)):
@@ -217,9 +242,8 @@ def phase(args) -> int:
             [BenchProtokoll(id=row["id"], **{k: row[k] for k in fields}) for row in chunk])
     load = time.perf_counter() - start
 
-    backend = get_search_backend("default")
     backend.reset_indexes()
-    peak_reset = reset_peak()
+    reset_peak()
     start = time.perf_counter()
     # what `manage.py update_index` does: rebuilder start, chunks of 1000, finish
     rebuilder = backend.rebuilder_class(backend.get_index_for_model(BenchProtokoll))
@@ -233,23 +257,8 @@ def phase(args) -> int:
     rebuilder.finish()
     backend.refresh_indexes()
     build = time.perf_counter() - start
-    peak_build = rss_mb("VmHWM")
     print(f"  {label}: {n / build:.0f} Dok./s beim Aufbau ({build:.0f} s)", flush=True)
-
-    reset_peak()
-    classes = measure_queries(backend, queries, args.repeat, args.budget, args.limit)
-    peak_query = rss_mb("VmHWM")
-    fresh, found = save_to_searchable(backend, n + 1)
-    result = {
-        "backend": args.phase, "n": n, "load_s": load, "build_s": build, "docs_per_s": n / build,
-        "save_to_searchable_s": fresh, "save_found": found, "rss_setup_mb": rss_setup,
-        "peak_build_mb": peak_build if peak_reset else None,
-        "peak_query_mb": peak_query if peak_reset else None,
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "classes": classes,
-    }
-    Path(args.out).write_text(json.dumps(result))
-    return 0
+    return {"backend": args.phase, "n": n, "load_s": load, "build_s": build, "docs_per_s": n / build}
 
 
 # ---- the run: corpus, one subprocess per backend, report -------------------------------
@@ -281,7 +290,6 @@ def pg_database(name: str, create: bool) -> None:
 
 
 def run_backend(name: str, args, docs: Path, meta: Path, work: Path) -> dict | None:
-    out = work / f"{name}.json"
     env = {**os.environ, "OM_BENCH_BACKEND": name, "PYTHONPATH": str(ROOT)}
     pg_name = f"om_bench_search_{os.getpid()}"
     if name == "postgres":
@@ -292,19 +300,22 @@ def run_backend(name: str, args, docs: Path, meta: Path, work: Path) -> dict | N
     else:
         env["OM_BENCH_SQLITE"] = str(work / f"{name}.sqlite3")
         env["OM_BENCH_WHOOSH_DIR"] = str(work / "whoosh")
-    command = [sys.executable, str(Path(__file__).resolve()), "--phase", name, "--corpus", str(docs),
-               "--queries", str(meta), "--out", str(out), "--repeat", str(args.repeat),
-               "--budget", str(args.budget), "--limit", str(args.limit)]
+    result: dict = {}
     start = time.perf_counter()
     try:
-        done = subprocess.run(command, env=env, cwd=ROOT)
+        for step in ("build", "query"):
+            out = work / f"{name}-{step}.json"
+            command = [sys.executable, str(Path(__file__).resolve()), "--phase", name, "--step", step,
+                       "--corpus", str(docs), "--queries", str(meta), "--out", str(out),
+                       "--repeat", str(args.repeat), "--budget", str(args.budget), "--limit", str(args.limit)]
+            done = subprocess.run(command, env=env, cwd=ROOT)
+            if done.returncode or not out.exists():
+                print(f"  {BACKENDS[name]}: fehlgeschlagen ({step}, Exit-Code {done.returncode})")
+                return None
+            result.update(json.loads(out.read_text()))
     finally:
         if name == "postgres":
             pg_database(pg_name, create=False)
-    if done.returncode or not out.exists():
-        print(f"  {BACKENDS[name]}: fehlgeschlagen (Exit-Code {done.returncode})")
-        return None
-    result = json.loads(out.read_text())
     result["wall_s"] = time.perf_counter() - start
     return result
 
@@ -340,8 +351,7 @@ def report(results: dict[str, dict | None], limit: float, failed: set[str]) -> l
     row("neu gespeichert, gefunden", lambda r: f"{sum(r['save_found'])} von {len(r['save_found'])}")
     row("RSS nach Start MB", lambda r: mb(r["rss_setup_mb"]))
     row("Spitzen-RSS Aufbau MB", lambda r: mb(r["peak_build_mb"]))
-    row("Spitzen-RSS Abfragen MB", lambda r: mb(r["peak_query_mb"]))
-    row("ru_maxrss Prozess MB", lambda r: mb(r["maxrss_mb"]))
+    row("Spitzen-RSS Abfrageprozess MB", lambda r: mb(r["peak_query_mb"]))
     for cls in CLASSES:
         def timing(r, cls=cls):
             c = r["classes"][cls]
@@ -355,14 +365,14 @@ def report(results: dict[str, dict | None], limit: float, failed: set[str]) -> l
         def counts(r, cls=cls):
             c = r["classes"][cls]
             measured = [h for h in c["hits"] if h is not None]
-            return (f"{len(c['times'])} ({c['aborted']} abgebr.), Ø {statistics.fmean(measured):,.0f}"
-                    if measured else f"{len(c['times'])} ({c['aborted']} abgebr.)")
+            average = f"{statistics.fmean(measured):,.0f}" if measured else "–"
+            return f"{len(c['times'])} / {c['aborted']} / {average}"
 
         lines.append(f"{cls}:")
         row("  p50 / p95 ms", timing)
         if cls != "alt-synthetisch":
             row("  P@10 / R@10 / R alle", quality)
-        row("  Abfragen, Ø Treffer", counts)
+        row("  gemessen / abgebrochen / Ø Treffer", counts)
     lines.append(f"(≥: mindestens eine Abfrage nach {limit:g} s abgebrochen und als {limit:g} s gezählt; "
                  "R alle: Recall über alle Treffer, für Klassen mit ≤ 5.000 Treffern)")
 
@@ -388,7 +398,7 @@ def report(results: dict[str, dict | None], limit: float, failed: set[str]) -> l
                      + (f"{whoosh['peak_query_mb'] / base['peak_query_mb']:.2f}"
                         if whoosh["peak_query_mb"] and base["peak_query_mb"] else "–"))
         lines.append("  p50 je Klasse: " + ", ".join(
-            f"{cls} {p50(whoosh, cls) / p50(base, cls):.2f}"
+            f"{cls} {p50(whoosh, cls) / p50(base, cls):.3f}"
             for cls in CLASSES))
     return lines
 
@@ -408,6 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=float, default=20.0,
                         help="seconds after which one query is aborted (default 20)")
     parser.add_argument("--phase", choices=list(BACKENDS), help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=("build", "query"), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--queries", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -449,8 +460,8 @@ def main(argv: list[str] | None = None) -> int:
                 - cpu_started.children_user - cpu_started.children_system)
     own = (cpu.user + cpu.system) - (cpu_started.user + cpu_started.system)
     print(f"Laufzeit {time.perf_counter() - started:.0f} s, CPU {own + children:.0f} s; "
-          f"Speicher je Backend-Prozess: VmHWM seit Rücksetzen (/proc/self/clear_refs) und ru_maxrss; "
-          f"der PostgreSQL-Server zählt nicht mit.")
+          "Speicher: Spitzen-RSS (VmHWM, zurückgesetzt über /proc/self/clear_refs) je Prozess; "
+          "Aufbau und Abfragen laufen in getrennten Prozessen; der PostgreSQL-Server zählt nicht mit.")
     Path(args.cache).mkdir(parents=True, exist_ok=True)
     (Path(args.cache) / f"search-result-n{args.n}.json").write_text(
         json.dumps({"info": asdict(info), "results": results}, ensure_ascii=False))

@@ -92,7 +92,7 @@ def test_a_tiny_run_prints_every_figure_and_finds_the_planted_words(generated, c
                               "--backends", "whoosh,sqlite"])
     out = capsys.readouterr().out
     assert code == 0, out
-    for label in ("Index-Aufbau Dok./s", "Speichern→auffindbar ms (Median)", "Spitzen-RSS Abfragen MB",
+    for label in ("Index-Aufbau Dok./s", "Speichern→auffindbar ms (Median)", "Spitzen-RSS Abfrageprozess MB",
                   *(f"{cls}:" for cls in bench_search.CLASSES), "P@10 / R@10", "Whoosh/SQLite FTS5",
                   "Whoosh/PostgreSQL (german): übersprungen"):
         assert label in out, label
