@@ -57,9 +57,10 @@ BENCH_N ?= 20000
 conformance: install-dev
 	OM_SHARED_DIR=$(SHARED) $(BIN)/python -m search.conformance.run
 
-## bench-search: index BENCH_N German minutes with both backends, print docs/s and query times
+## bench-search: BENCH_N realistic German minutes (20000; BENCH_N=100000) with Whoosh, SQLite FTS5
+## and PostgreSQL (if 127.0.0.1:5432 answers): build docs/s, save-to-searchable, memory, p50/p95, P@10, R@10
 bench-search: install-dev
-	$(BIN)/python bench/search.py --n $(BENCH_N)
+	$(BIN)/python bench/search.py --n $(BENCH_N) $(BENCH_ARGS)
 # --- end search ----------------------------------------------------------------------------
 ## serve: production serving: migrate, collect static files, run gunicorn with
 ## cms/gunicorn.conf.py. Needs the production variables of the README (SECRET_KEY, ALLOWED_HOSTS, ...).
