@@ -17,7 +17,7 @@ On top of modelsearch's backend (German text search configuration):
 - **Snippets** (:class:`search.extras.Highlights`): the German analyser of the Whoosh backend
   marks the words, close to what PostgreSQL matched (both use the Snowball German stemmer).
 - **"Meinten Sie …?"** (:class:`search.extras.Suggests`): the words of live pages near the
-  typed word, found with ``pg_trgm`` (migration ``om_search`` 0004), ranked like the Whoosh
+  typed word, found with ``pg_trgm`` (migration ``om_search`` 0003), ranked like the Whoosh
   backend's (edit distance, then documents).
 
 Visibility needs nothing here: the search page re-checks every hit in the database (R19).
@@ -29,7 +29,7 @@ import re
 import types
 from collections import Counter, defaultdict
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.query import Phrase, PlainText
@@ -39,7 +39,6 @@ from search import highlight as highlighter
 from search.backends.analysis import fold, german_analyzer, stem
 from search.backends.whoosh.compiler import MIN_PREFIX_LENGTH, PREFIX_BOOST
 
-BACKEND_NAME = "PostgreSQL-Suchbackend (search.backends.postgres)"
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -156,35 +155,51 @@ class PostgresSearchResults(pg.PostgresSearchResults):
 #: Same rules as the Whoosh backend (search/backends/whoosh/spelling.py).
 SUGGEST_MIN_LENGTH = 3
 SUGGEST_SKIP_WORDS = frozenset({"oder", "or", "und", "and"})
-#: Pages whose text has a word at least this similar (pg_trgm ``word_similarity``, on the
-#: folded text) are read for candidates; low enough for two typing errors in a long word.
+#: Pages whose text has a word at least this similar (pg_trgm ``word_similarity``) to the
+#: typed word, as typed or folded, are read for candidates; low enough for two typing errors.
 TRIGRAM_THRESHOLD = 0.4
+_LIVE_ENTRIES = """
+    FROM {table} e
+    JOIN wagtailcore_page p ON p.id::text = e.object_id AND p.content_type_id = e.content_type_id
+    WHERE p.live"""
 
 
-def _words_near(connection, key: str) -> dict[str, int]:
-    """Written words of live pages that look like the folded word ``key``, with the number
-    of pages each occurs in. pg_trgm picks the pages; the words are then split out."""
-    folded_text = ("translate(lower(e.title_text || ' ' || e.body_text), 'äöüß', 'aous')")
-    sql = f"""
-        SELECT w, count(DISTINCT e.id)
-        FROM {pg.IndexEntry._meta.db_table} e
-        JOIN wagtailcore_page p ON p.id::text = e.object_id AND p.content_type_id = e.content_type_id
-        CROSS JOIN LATERAL regexp_split_to_table(e.title_text || ' ' || e.body_text, '[^[:alnum:]]+') w
-        WHERE p.live AND word_similarity(%s, {folded_text}) >= %s
-          AND length(w) BETWEEN %s AND %s
-        GROUP BY w
-    """  # noqa: S608 - the table name is the model's, every value is a parameter
+def _known(connection, key: str) -> bool:
+    """Whether a live page has the folded word ``key``, through the GIN indexes of the
+    vectors: as a stemmed word (``body``, ``title``) or as written (``autocomplete``)."""
+    sql = "SELECT EXISTS (SELECT 1" + _LIVE_ENTRIES.format(table=pg.IndexEntry._meta.db_table) + """
+        AND (e.body @@ plainto_tsquery('german', %s) OR e.title @@ plainto_tsquery('german', %s)
+             OR e.autocomplete @@ plainto_tsquery('simple', %s)))"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, TRIGRAM_THRESHOLD, max(1, len(key) - 2), len(key) + 6])
+        cursor.execute(sql, [key, key, key])
+        return cursor.fetchone()[0]
+
+
+def _words_near(connection, word: str, key: str) -> dict[str, int]:
+    """Written words of live pages that look like ``word`` (folded: ``key``), with the number
+    of pages each occurs in. pg_trgm picks the pages (``<%``, served by the trigram indexes of
+    migration om_search 0003); the words are then split out of their text."""
+    sql = "SELECT w, count(DISTINCT e.id)" + _LIVE_ENTRIES.format(table=pg.IndexEntry._meta.db_table)
+    sql = sql.replace("WHERE p.live", """CROSS JOIN LATERAL regexp_split_to_table(
+            e.title_text || ' ' || e.body_text, '[^[:alnum:]]+') w
+        WHERE p.live
+          AND (%s <%% e.body_text OR %s <%% e.title_text OR %s <%% e.body_text OR %s <%% e.title_text)
+          AND length(w) BETWEEN %s AND %s
+        GROUP BY w""")
+    typed = word.lower()
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                       [str(TRIGRAM_THRESHOLD)])
+        cursor.execute(sql, [typed, typed, key, key, max(1, len(key) - 2), len(key) + 6])
         return dict(cursor.fetchall())
 
 
 def _correction(connection, word: str) -> str | None:
     key = fold(word)
-    if len(key) < SUGGEST_MIN_LENGTH or key.isdigit():
+    if len(key) < SUGGEST_MIN_LENGTH or key.isdigit() or _known(connection, key):
         return None
     forms: dict[str, Counter] = defaultdict(Counter)
-    for written, pages in _words_near(connection, key).items():
+    for written, pages in _words_near(connection, word, key).items():
         forms[fold(written)][written] += pages
     if key in forms:
         return None  # known in some spelling ("Laermschutz" finds "Lärmschutz")

@@ -73,13 +73,15 @@ def test_ranked_lists_ids_and_scores_in_one_query(pg_backend, fachgruppe):
 
 
 def test_suggestion_only_from_live_pages(pg_backend, fachgruppe):
+    # (not "Zaunkönik": Snowball stems it like "Zaunkönig", the search finds the page, and a
+    # word the search finds gets no proposal)
     draft = add_protokoll(fachgruppe, "Entwurf", "Sonderprojekt Zaunkönig", live=False)
-    assert pg_backend.suggest("Zaunkönik") is None
+    assert pg_backend.suggest("Zaunkönih") is None
     draft.save_revision().publish()
-    assert pg_backend.suggest("Zaunkönik") == "Zaunkönig"
+    assert pg_backend.suggest("Zaunkönih") == "Zaunkönig"
     assert pg_backend.suggest("Zaunkoenig") is None  # known through folding
     ProtokollPage.objects.get(pk=draft.pk).unpublish()
-    assert pg_backend.suggest("Zaunkönik") is None
+    assert pg_backend.suggest("Zaunkönih") is None
 
 
 def test_nul_and_operators_in_queries_are_harmless(pg_backend, fachgruppe):
