@@ -212,16 +212,38 @@ if OM_DOCUMENTS_SENDFILE:
             f"OM_DOCUMENTS_SENDFILE={OM_DOCUMENTS_SENDFILE!r}: erlaubt sind „nginx“ und „xsendfile“.")
     SENDFILE_BACKEND = "om_pages.sendfile"
 
-# --- Search: Whoosh backend for django-modelsearch, German analysis. -----------------
+# --- Search: Whoosh (one web host) or PostgreSQL (several hosts), German analysis. -----------
 # Wagtail reads WAGTAILSEARCH_BACKENDS; plain modelsearch would read MODELSEARCH_BACKENDS.
+# OM_SEARCH_BACKEND=whoosh (default): index files under OM_SEARCH_INDEX_DIR, local disk,
+# one web host. OM_SEARCH_BACKEND=postgres: modelsearch's PostgreSQL backend with the German
+# text search configuration (search/backends/postgres.py), the index in the shared
+# database, for several web hosts (docs/search.md, "Several web hosts").
+OM_SEARCH_BACKEND = os.environ.get("OM_SEARCH_BACKEND", "whoosh").strip().lower() or "whoosh"
 OM_SEARCH_INDEX_DIR = Path(os.environ.get("OM_SEARCH_INDEX_DIR", VAR_DIR / "whoosh"))
-WAGTAILSEARCH_BACKENDS = {
-    "default": {
-        "BACKEND": "search.backends.whoosh",
-        "PATH": str(OM_SEARCH_INDEX_DIR),
-        "LOCK_TIMEOUT": float(os.environ.get("OM_SEARCH_LOCK_TIMEOUT", "60")),
-    },
-}
+if OM_SEARCH_BACKEND == "whoosh":
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.whoosh",
+            "PATH": str(OM_SEARCH_INDEX_DIR),
+            "LOCK_TIMEOUT": float(os.environ.get("OM_SEARCH_LOCK_TIMEOUT", "60")),
+        },
+    }
+elif OM_SEARCH_BACKEND == "postgres":
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "OM_SEARCH_BACKEND=postgres braucht eine PostgreSQL-Datenbank: DATABASE_URL "
+            "muss mit postgres:// beginnen (konfiguriert ist "
+            f"{DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}). Für einen einzelnen "
+            "Webserver OM_SEARCH_BACKEND=whoosh setzen oder weglassen."
+        )
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {"BACKEND": "search.backends.postgres", "SEARCH_CONFIG": "german"},
+    }
+else:
+    raise ImproperlyConfigured(
+        f"OM_SEARCH_BACKEND={OM_SEARCH_BACKEND!r} ist unbekannt: erlaubt sind "
+        "„whoosh“ (Standard, ein Webserver) und „postgres“ (mehrere Webserver)."
+    )
 MODELSEARCH_BACKENDS = WAGTAILSEARCH_BACKENDS
 # --- end search --------------------------------------------------------------------------------
 

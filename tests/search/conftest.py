@@ -127,10 +127,31 @@ def small_site(db) -> SmallSite:
 # --- Whoosh backend fixtures ------------------------------------------------------------------
 
 
+def search_backend_name() -> str:
+    """The backend the suite runs on: ``OM_SEARCH_BACKEND`` (cms/settings.py), as in CI's
+    third pass ``OM_SEARCH_BACKEND=postgres DATABASE_URL=postgres://… make test``."""
+    from django.conf import settings
+
+    return settings.OM_SEARCH_BACKEND
+
+
 @pytest.fixture(autouse=True)
-def whoosh_dir(settings, tmp_path):
-    """Every test gets its own empty index directory (the database is rolled back too)."""
+def whoosh_dir(request, settings, tmp_path):
+    """The configured search backend, empty for every test.
+
+    Whoosh: its own index directory per test. PostgreSQL: the index is a table, rolled back
+    with the test's transaction like everything else. Tests marked ``whoosh_only`` (Whoosh
+    internals: index files, locks, its hit cache) are skipped on PostgreSQL with the reason.
+    """
     path = tmp_path / "whoosh"
+    if search_backend_name() == "postgres":
+        marker = request.node.get_closest_marker("whoosh_only")
+        if marker is not None:
+            pytest.skip(f"nur Whoosh: {marker.args[0] if marker.args else 'Whoosh-Interna'}")
+        settings.WAGTAILSEARCH_BACKENDS = {
+            "default": {"BACKEND": "search.backends.postgres", "SEARCH_CONFIG": "german"}
+        }
+        return path
     settings.WAGTAILSEARCH_BACKENDS = {
         "default": {"BACKEND": "search.backends.whoosh", "PATH": str(path), "LOCK_TIMEOUT": 30}
     }

@@ -20,6 +20,9 @@ from om_pages.models.snippets import Organisation
 
 from .tree import indexed_keys
 
+pytestmark = pytest.mark.whoosh_only("Whoosh's write lock and index files; PostgreSQL's index is a "
+                                     "table written in transactions")
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CHILD = textwrap.dedent(

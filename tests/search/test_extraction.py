@@ -123,9 +123,13 @@ def test_om_pages_uses_the_extractor_named_in_settings(small_site):
 def test_demo_docx_attachments_are_searchable(demo_home):
     """The demo loader's real DOCX attachments are indexed with their Protokolle.
 
-    The session's demo was indexed into the session index; this test has its own empty one
-    (``whoosh_dir``), so the demo's Protokolle are indexed into it first.
+    The session's demo was indexed into the session index; this test starts from an empty
+    one (Whoosh: its own directory, ``whoosh_dir``; PostgreSQL: the index table emptied inside
+    the test's transaction), so the demo's Protokolle are indexed into it first.
     """
+    from wagtail.search.backends import get_search_backend
+
+    get_search_backend().reset_indexes()
     with_attachment = ProtokollPage.objects.filter(documents__isnull=False).distinct()
     assert with_attachment.exists()
     assert not Page.objects.live().public().search("Zwischenergebnisse")  # the index is empty

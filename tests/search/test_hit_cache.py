@@ -15,7 +15,8 @@ from search.backends.whoosh import HitCache, current_searcher, index_version
 
 from .tree import add_protokoll, titles
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db,
+              pytest.mark.whoosh_only("the Whoosh backend's per-process hit cache; PostgreSQL has none")]
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""Wagtail's signal handlers keep the Whoosh index current (DESIGN.md "Search", R19).
+"""Wagtail's signal handlers keep the search index current (DESIGN.md "Search", R19).
 
 Publish, unpublish, move and delete go through Wagtail's own model methods; the index is
-read back directly from Whoosh so the test fails if a signal does not reach the backend.
+read back directly (Whoosh's documents, PostgreSQL's index table) so the test fails if a
+signal does not reach the backend.
 """
 
 import pytest
@@ -9,12 +10,11 @@ from django.core.management import call_command
 from wagtail.models import Page
 
 from om_pages.models.pages import ProtokollPage
-from search.backends.whoosh import document_key
 from tests.purge import purge_as_superuser
 from tests.search.conftest import add_recognised_group
 from workflow.models import Sitzung
 
-from .tree import add_protokoll, indexed_keys, titles
+from .tree import add_protokoll, index_key, indexed_keys, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_publish_indexes_the_published_revision(backend, fachgruppe):
     page.save_revision().publish()
 
     assert public_search("Hautschutzplan") == ["Sitzung Entwurf"]
-    assert document_key(page) in indexed_keys(backend)
+    assert index_key(backend, page) in indexed_keys(backend)
 
 
 def test_new_draft_revision_does_not_change_public_result(fachgruppe):
@@ -65,7 +65,7 @@ def test_move_is_seen_by_tree_filters(fachgruppe):
 
 def test_delete_removes_document(backend, fachgruppe):
     page = add_protokoll(fachgruppe, "Sitzung Löschen", "Brandschutzübung")
-    key = document_key(page)
+    key = index_key(backend, page)
     assert key in indexed_keys(backend)
     purge_as_superuser(page)  # a Protokoll is a record: only a logged purge deletes it (R21)
     assert key not in indexed_keys(backend)
@@ -81,7 +81,7 @@ def test_update_index_rebuilds_and_drops_stale_entries(backend, fachgruppe):
     assert public_search("Ergonomieberatung") == ["Sitzung Rebuild"]
 
     # an entry whose page vanished without a signal (raw delete) is removed by the rebuild
-    key = document_key(page)
+    key = index_key(backend, page)
     Sitzung.objects.filter(protokoll_id=page.pk).update(protokoll=None)  # its Sitzung stays
     ProtokollPage.objects.filter(pk=page.pk)._raw_delete(using="default")
     Page.objects.filter(pk=page.pk)._raw_delete(using="default")

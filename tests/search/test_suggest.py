@@ -30,7 +30,7 @@ def did_you_mean(html: str) -> str | None:
     return match.group(2) if match else None
 
 
-# --- the Whoosh backend -------------------------------------------------------------------
+# --- the backend (Whoosh or PostgreSQL) -------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -85,6 +85,7 @@ def test_words_of_drafts_are_not_proposed_until_published(backend, fachgruppe):
     assert backend.suggest("Geheimsachx") is None
 
 
+@pytest.mark.whoosh_only("upgrade of a Whoosh index schema written by an earlier release")
 def test_an_index_from_before_the_written_forms_is_upgraded(settings, whoosh_dir, fachgruppe):
     """An index built by the previous release (no ``spellforms`` field) keeps working: the
     next write adds the field; ``update_index`` fills it for every page (docs/search.md)."""

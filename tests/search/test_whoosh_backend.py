@@ -1,4 +1,7 @@
-"""The Whoosh backend through Wagtail's public API: ``Page.objects.…search()`` (DESIGN.md "Search")."""
+"""The search backend through Wagtail's public API: ``Page.objects.…search()`` (DESIGN.md "Search").
+
+Written for the Whoosh backend; runs on the PostgreSQL backend too (``OM_SEARCH_BACKEND=postgres``).
+"""
 
 import datetime
 
@@ -33,6 +36,7 @@ def protokolle(fachgruppe):
     }
 
 
+@pytest.mark.whoosh_only("the Whoosh backend's class; the PostgreSQL one: test_postgres_backend.py")
 def test_backend_is_whoosh(backend):
     assert isinstance(backend, WhooshSearchBackend)
 
@@ -116,7 +120,7 @@ def test_unsupported_query_names_backend(backend, protokolle):
     class Unknown(SearchQuery):
         pass
 
-    with pytest.raises(NotImplementedError, match="Whoosh"):
+    with pytest.raises(NotImplementedError, match="Whoosh|PostgreSQL"):
         list(backend.search(Unknown(), ProtokollPage))
 
 
