@@ -29,7 +29,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("om_search", "0002_extraction_status_and_reason"),
+        ("om_search", "0003_document_digest"),
         ("wagtailsearch", "0010_add_text_fields"),
     ]
 
