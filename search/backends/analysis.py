@@ -118,6 +118,33 @@ class WrittenFormFilter(_CachedWordFilter):
     cache = _form_cache
 
 
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def _cached(cache: dict[str, str], transform, word: str) -> str:
+    new = cache.get(word)
+    if new is None:
+        new = transform(word)
+        if len(cache) < CACHE_SIZE:
+            cache[word] = new
+    return new
+
+
+def spelling_terms(text: str) -> tuple[list[str], list[str]]:
+    """The distinct terms of ``text`` for the two spelling fields, analysed once.
+
+    The same terms as :func:`unstemmed_analyzer` and :func:`written_forms_analyzer` give,
+    each once: these fields serve document frequencies only, and the index takes the lists
+    as they are (pre-tokenised), which spares two runs of the analysers per document.
+    """
+    folded: dict[str, None] = {}
+    forms: dict[str, None] = {}
+    for word in dict.fromkeys(_TOKEN.findall(text)):
+        folded[_cached(_fold_cache, fold, word.lower())] = None
+        forms[_cached(_form_cache, written_form_term, word)] = None
+    return list(folded), list(forms)
+
+
 def german_analyzer():
     """Analyzer for full-text fields: tokens, lower case, stop words, German stems, folding."""
     return (

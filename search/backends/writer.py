@@ -39,9 +39,14 @@ def locked_writer(
     ix: FileIndex,
     timeout: float = DEFAULT_LOCK_TIMEOUT,
     delay: float = DEFAULT_LOCK_DELAY,
+    writer_kwargs: dict | None = None,
     **commit_kwargs,
 ) -> Iterator[SegmentWriter]:
-    """Yield the index's only writer; commit when the block ends, cancel if it raises."""
+    """Yield the index's only writer; commit when the block ends, cancel if it raises.
+
+    ``writer_kwargs`` go to Whoosh's writer (``limitmb`` for a rebuild), ``commit_kwargs``
+    to its commit (``merge``, ``mergetype``, ``optimize``).
+    """
     with _process_lock:
         # The lock is taken and released here, not by Whoosh's writer: Whoosh frees it only
         # at the very end of a successful commit or cancel, so a writer failing half-way
@@ -54,7 +59,7 @@ def locked_writer(
                 "von einem anderen Schreibvorgang gesperrt; die Änderung wurde nicht gespeichert."
             )
         try:
-            writer = ix.writer(_lk=False)
+            writer = ix.writer(_lk=False, **(writer_kwargs or {}))
             try:
                 yield writer
             except BaseException:

@@ -49,8 +49,9 @@ class WhooshSearchBackend(BaseSearchBackend):
     def ix(self) -> whoosh_index.FileIndex:
         return open_index(self.path)
 
-    def writer(self, **commit_kwargs):
-        return locked_writer(self.ix, timeout=self.lock_timeout, **commit_kwargs)
+    def writer(self, writer_kwargs: dict | None = None, **commit_kwargs):
+        return locked_writer(self.ix, timeout=self.lock_timeout, writer_kwargs=writer_kwargs,
+                             **commit_kwargs)
 
     def hits(self, query: wq.Query, model) -> list[tuple[object, float]]:
         """(pk, score) of the documents of ``model`` (or a subclass) matching ``query``, best first."""
