@@ -88,3 +88,27 @@ def test_update_index_rebuilds_and_drops_stale_entries(backend, fachgruppe):
     assert key in indexed_keys(backend)
     call_command("update_index", verbosity=0)
     assert key not in indexed_keys(backend)
+
+
+def test_rebuild_writes_each_object_once_even_when_met_twice(backend, fachgruppe, monkeypatch):
+    """The rebuild's writer spans chunks (issue 18); Whoosh replaces committed documents only,
+    so an object added twice (a subclass after its parent model) must still be one document."""
+    from search.backends.whoosh import indexer
+
+    monkeypatch.setattr(indexer, "BULK_SEGMENT_DOCS", 4)  # no commit between the two calls
+    pages = [add_protokoll(fachgruppe, f"Sitzung {i}", f"Atemschutzmaske{i}") for i in range(3)]
+    index = backend.get_index_for_model(ProtokollPage)
+    rebuilder = backend.rebuilder_class(index)
+    bulk = rebuilder.start()
+    bulk.add_items(ProtokollPage, pages)
+    bulk.add_items(ProtokollPage, pages[:1])  # met again before the commit
+    rebuilder.finish()
+
+    with backend.ix.searcher() as searcher:  # stored documents; replaced ones are not listed
+        keys = [fields["key"] for fields in searcher.documents()]
+    assert sorted(keys) == sorted(set(keys))
+    assert {document_key(page) for page in pages} <= set(keys)
+    assert public_search("Atemschutzmaske0") == ["Sitzung 0"]
+    lock = backend.ix.lock("WRITELOCK")
+    assert lock.acquire()  # the rebuild's writer let the lock go
+    lock.release()

@@ -32,13 +32,15 @@ class ObjectIndexer:
         self.texts: dict[str, list[str]] = defaultdict(list)
         self.boosts: dict[str, float] = {}
         for item in indexed_values(obj):
+            value = prepare_value(item.value())
             if isinstance(item.field, SearchField):
                 name = SEARCH_PREFIX + item.path
-                if item.field.boost and item.field.boost != 1:
-                    self.boosts[name] = float(item.field.boost)
+                boost = float(item.field.boost or 1)
+                if boost != 1:
+                    self.boosts[name] = boost
             else:
                 name = AUTOCOMPLETE_PREFIX + item.path
-            self.texts[name].append(prepare_value(item.value()))
+            self.texts[name].append(value)
 
     def document(self) -> dict:
         obj = self.obj
@@ -65,11 +67,11 @@ class ObjectIndexer:
 
 #: A rebuild keeps one writer open for this many documents and commits them as one new
 #: segment, without merging: the write lock is held for seconds at a time (web requests
-#: saving a page wait for it, up to ``LOCK_TIMEOUT``), and 100,000 pages make 5 segments.
-BULK_SEGMENT_DOCS = 20_000
+#: saving a page wait for it, up to ``LOCK_TIMEOUT``), and 100,000 pages make 10 segments.
+BULK_SEGMENT_DOCS = 10_000
 #: Memory of the rebuild's writer before it sorts postings on disk (Whoosh's ``limitmb``):
-#: 20,000 minutes fit, so a segment is sorted in memory once.
-BULK_LIMIT_MB = 512
+#: a segment's postings are sorted in memory, the rebuild's process stays well below 1 GB.
+BULK_LIMIT_MB = 256
 
 
 def merge_rebuilt(writer, segments):
@@ -90,7 +92,7 @@ class WhooshIndex(BaseIndex):
     bulk = False
     _bulk_stack: ExitStack | None = None
     _bulk_writer = None
-    _bulk_count = 0
+    _bulk_keys: frozenset | set = frozenset()
 
     def get_key(self):
         return f"whoosh:{self.backend.path}"
@@ -115,25 +117,34 @@ class WhooshIndex(BaseIndex):
                 writer.update_document(**doc)
 
     def _bulk_add(self, documents: list[dict]) -> None:
+        try:
+            for doc in documents:
+                if doc["key"] in self._bulk_keys:
+                    # Whoosh's update_document replaces committed documents only: an object
+                    # met twice (a subclass indexed after its parent model) commits first.
+                    self.flush_bulk()
+                writer = self._open_bulk_writer()
+                writer.update_document(**doc)
+                self._bulk_keys.add(doc["key"])
+        except BaseException:
+            self.flush_bulk(*sys.exc_info())  # cancels the writer, frees the lock
+            raise
+        if len(self._bulk_keys) >= BULK_SEGMENT_DOCS:
+            self.flush_bulk()
+
+    def _open_bulk_writer(self):
         if self._bulk_stack is None:
             stack = ExitStack()
             self._bulk_writer = stack.enter_context(
                 self.backend.writer(writer_kwargs={"limitmb": BULK_LIMIT_MB}, merge=False))
-            self._bulk_stack, self._bulk_count = stack, 0
+            self._bulk_stack, self._bulk_keys = stack, set()
             add_missing_fields(self._bulk_writer)
-        try:
-            for doc in documents:
-                self._bulk_writer.update_document(**doc)
-        except BaseException:
-            self.flush_bulk(*sys.exc_info())  # cancels the writer, frees the lock
-            raise
-        self._bulk_count += len(documents)
-        if self._bulk_count >= BULK_SEGMENT_DOCS:
-            self.flush_bulk()
+        return self._bulk_writer
 
     def flush_bulk(self, *exc_info) -> None:
         """Commit the rebuild's open writer (cancel it if ``exc_info`` names an error)."""
         stack, self._bulk_stack, self._bulk_writer = self._bulk_stack, None, None
+        self._bulk_keys = set()
         if stack is not None:
             stack.__exit__(*(exc_info or (None, None, None)))
 
