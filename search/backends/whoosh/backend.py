@@ -19,7 +19,7 @@ from search.backends.whoosh.compiler import (
 )
 from search.backends.whoosh.indexer import WhooshIndex, WhooshRebuilder
 from search.backends.whoosh.results import WhooshSearchResults
-from search.backends.whoosh.schema import model_label
+from search.backends.whoosh.schema import CATCH_ALL_FIELD, model_label
 from search.backends.whoosh.storage import (
     current_searcher,
     docnum_pks,
@@ -58,6 +58,10 @@ class WhooshSearchBackend(BaseSearchBackend):
     def writer(self, writer_kwargs: dict | None = None, **commit_kwargs):
         return locked_writer(self.ix, timeout=self.lock_timeout, writer_kwargs=writer_kwargs,
                              **commit_kwargs)
+
+    def has_catch_all(self) -> bool:
+        """Whether the index has the catch-all field (built by this release or rebuilt)."""
+        return CATCH_ALL_FIELD in current_searcher(self.ix).schema
 
     def _cached(self, searcher, key: tuple):
         generation = (str(self.path), *index_version(searcher.reader()))

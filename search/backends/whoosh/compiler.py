@@ -10,7 +10,7 @@ from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, Plai
 from whoosh import query as wq
 
 from search.backends.analysis import german_analyzer, unstemmed_analyzer
-from search.backends.whoosh.schema import AUTOCOMPLETE_PREFIX, SEARCH_PREFIX
+from search.backends.whoosh.schema import AUTOCOMPLETE_PREFIX, CATCH_ALL_FIELD, SEARCH_PREFIX
 
 BACKEND_NAME = "Whoosh-Suchbackend (search.backends.whoosh)"
 
@@ -99,11 +99,15 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
     field_kind = SearchField
     analyzer = staticmethod(german_analyzer())
     last_term_is_prefix = False
+    #: Set by the results when the index has the catch-all field (``schema.CATCH_ALL_FIELD``).
+    catch_all = False
 
     def field_names(self) -> tuple[str, ...]:
         prefix = SEARCH_PREFIX if self.field_kind is SearchField else AUTOCOMPLETE_PREFIX
         if self.fields is not None:
             return tuple(prefix + name for name in self.fields)
+        if self.catch_all and self.field_kind is SearchField:
+            return (CATCH_ALL_FIELD,)
         return _field_paths(self.queryset.model, self.field_kind)
 
     @property
@@ -116,8 +120,16 @@ class WhooshSearchQueryCompiler(BaseSearchQueryCompiler):
             seen.setdefault(token.text, None)
         return list(seen)
 
-    def whoosh_query(self) -> wq.Query:
-        return self._compile(self.query)
+    def whoosh_query(self, catch_all: bool = False) -> wq.Query:
+        """The Whoosh query; ``catch_all``: search the catch-all field where no ``fields``
+        are given (an index of this release)."""
+        cached = getattr(self, "_om_whoosh_query", None)
+        if cached is not None and cached[0] == catch_all:
+            return cached[1]
+        self.catch_all = catch_all
+        query = self._compile(self.query)
+        self._om_whoosh_query = (catch_all, query)
+        return query
 
     def _term(self, text: str, prefix: bool = False) -> wq.Query:
         names = self.field_names()

@@ -10,13 +10,15 @@ from modelsearch.backends.base import BaseIndex, get_model_root
 from modelsearch.index import SearchField, get_indexed_models
 from whoosh.writing import CLEAR, MERGE_SMALL
 
-from search.backends.analysis import spelling_terms
+from search.backends.analysis import BoostedText, spelling_terms
 from search.backends.whoosh.schema import (
     AUTOCOMPLETE_PREFIX,
+    CATCH_ALL_FIELD,
     SEARCH_PREFIX,
     SPELL_FIELD,
     SPELL_FORMS_FIELD,
     add_missing_fields,
+    catch_all_field,
     document_key,
     model_label,
 )
@@ -31,6 +33,7 @@ class ObjectIndexer:
         self.obj = obj
         self.texts: dict[str, list[str]] = defaultdict(list)
         self.boosts: dict[str, float] = {}
+        self.parts: list[tuple[str, float]] = []  # the catch-all field's (text, boost)
         for item in indexed_values(obj):
             value = prepare_value(item.value())
             if isinstance(item.field, SearchField):
@@ -38,6 +41,7 @@ class ObjectIndexer:
                 boost = float(item.field.boost or 1)
                 if boost != 1:
                     self.boosts[name] = boost
+                self.parts.append((value, boost))
             else:
                 name = AUTOCOMPLETE_PREFIX + item.path
             self.texts[name].append(value)
@@ -58,6 +62,8 @@ class ObjectIndexer:
                 words.append(doc[name])
         for name, boost in self.boosts.items():
             doc[f"_{name}_boost"] = boost
+        if self.parts:
+            doc[CATCH_ALL_FIELD] = BoostedText.join(self.parts)
         # Spelling suggestions only come from live objects: Wagtail indexes drafts and
         # unpublished pages too, and their words must not be proposed to the public (R19).
         if getattr(obj, "live", True):
@@ -83,6 +89,13 @@ def merge_rebuilt(writer, segments):
     empty after the upserts and cost nothing to drop.
     """
     return MERGE_SMALL(writer, [seg for seg in segments if seg.doc_count() > 0])
+
+
+def _for_schema(doc: dict, schema) -> dict:
+    """``doc`` without the catch-all field if the index predates it (until ``update_index``)."""
+    if CATCH_ALL_FIELD in doc and CATCH_ALL_FIELD not in schema:
+        doc = {name: value for name, value in doc.items() if name != CATCH_ALL_FIELD}
+    return doc
 
 
 class WhooshIndex(BaseIndex):
@@ -114,7 +127,7 @@ class WhooshIndex(BaseIndex):
         with self.backend.writer() as writer:
             add_missing_fields(writer)
             for doc in documents:
-                writer.update_document(**doc)
+                writer.update_document(**_for_schema(doc, writer.schema))
 
     def _bulk_add(self, documents: list[dict]) -> None:
         try:
@@ -124,7 +137,7 @@ class WhooshIndex(BaseIndex):
                     # met twice (a subclass indexed after its parent model) commits first.
                     self.flush_bulk()
                 writer = self._open_bulk_writer()
-                writer.update_document(**doc)
+                writer.update_document(**_for_schema(doc, writer.schema))
                 self._bulk_keys.add(doc["key"])
         except BaseException:
             self.flush_bulk(*sys.exc_info())  # cancels the writer, frees the lock
@@ -193,6 +206,12 @@ class WhooshRebuilder:
         self.index = index
 
     def start(self):
+        backend = self.index.backend
+        if CATCH_ALL_FIELD not in backend.ix.schema:
+            # An index of an earlier release: start it afresh with the catch-all field.
+            # Searches find only what is re-indexed until the rebuild ends (docs/search.md).
+            with backend.writer(mergetype=CLEAR) as writer:
+                writer.add_field(CATCH_ALL_FIELD, catch_all_field())
         self.index.delete_stale_entries()
         self.index.bulk = True
         return self.index

@@ -32,6 +32,9 @@ def _chunks(items: list, size: int) -> Iterator[list]:
 class WhooshSearchResults(BaseSearchResults):
     supports_facet = True
 
+    def _whoosh_query(self):
+        return self.query_compiler.whoosh_query(catch_all=self.backend.has_catch_all())
+
     def _allowed(self, pks: list) -> set:
         """Those of ``pks`` that the queryset (its filters) contains."""
         queryset = self.query_compiler.queryset.order_by()
@@ -52,12 +55,12 @@ class WhooshSearchResults(BaseSearchResults):
             return cached
         queryset = compiler.queryset
         if compiler.order_by_relevance:
-            hits = self.backend.hits(self.query_compiler.whoosh_query(), queryset.model)
+            hits = self.backend.hits(self._whoosh_query(), queryset.model)
             allowed = self._allowed([pk for pk, _ in hits])
             matches = [(pk, score) for pk, score in hits if pk in allowed]
         else:
             if self._score_field:
-                scores = dict(self.backend.hits(self.query_compiler.whoosh_query(), queryset.model))
+                scores = dict(self.backend.hits(self._whoosh_query(), queryset.model))
             else:  # no scores wanted: the matches unscored
                 scores = dict.fromkeys(self._matching_pks(), 0.0)
             matches = []
@@ -75,7 +78,7 @@ class WhooshSearchResults(BaseSearchResults):
 
     def _matching_pks(self) -> list:
         compiler = self.query_compiler
-        return self.backend.matching_pks(self.query_compiler.whoosh_query(), compiler.queryset.model)
+        return self.backend.matching_pks(self._whoosh_query(), compiler.queryset.model)
 
     def _best(self, need: int) -> list[tuple[object, float]]:
         """At least ``need`` visible (pk, score) pairs in relevance order, or all there are."""
@@ -88,7 +91,7 @@ class WhooshSearchResults(BaseSearchResults):
             return best[0]
         limit = max(TOP_MIN, 2 * need)
         while True:
-            hits, complete = self.backend.top_hits(compiler.whoosh_query(), compiler.queryset.model, limit)
+            hits, complete = self.backend.top_hits(self._whoosh_query(), compiler.queryset.model, limit)
             allowed = self._allowed([pk for pk, _ in hits])
             visible = [(pk, score) for pk, score in hits if pk in allowed]
             if complete or len(visible) >= need:
