@@ -11,6 +11,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
 from search.backends.whoosh.schema import build_schema
+from search.backends.whoosh.scoring import OmBM25F
 from search.backends.writer import DEFAULT_LOCK_TIMEOUT
 
 #: Recent (query, model) -> hits per process and index generation (see ``HitCache``).
@@ -59,7 +60,7 @@ def current_searcher(ix: whoosh_index.FileIndex):
         # previous reader had no segments (an empty index).
         if searcher is not None:
             searcher.close()
-        searcher = ix.searcher()
+        searcher = ix.searcher(weighting=OmBM25F())
     cache_[key] = searcher
     return searcher
 
