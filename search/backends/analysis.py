@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 from whoosh.lang import stemmer_for_language, stopwords_for_language
 
 #: Tokens: runs of letters and digits (hyphens split compounds such as "Arbeits-Schutz").
@@ -118,6 +118,33 @@ class WrittenFormFilter(_CachedWordFilter):
     cache = _form_cache
 
 
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def _cached(cache: dict[str, str], transform, word: str) -> str:
+    new = cache.get(word)
+    if new is None:
+        new = transform(word)
+        if len(cache) < CACHE_SIZE:
+            cache[word] = new
+    return new
+
+
+def spelling_terms(text: str) -> tuple[list[str], list[str]]:
+    """The distinct terms of ``text`` for the two spelling fields, analysed once.
+
+    The same terms as :func:`unstemmed_analyzer` and :func:`written_forms_analyzer` give,
+    each once: these fields serve document frequencies only, and the index takes the lists
+    as they are (pre-tokenised), which spares two runs of the analysers per document.
+    """
+    folded: dict[str, None] = {}
+    forms: dict[str, None] = {}
+    for word in dict.fromkeys(_TOKEN.findall(text)):
+        folded[_cached(_fold_cache, fold, word.lower())] = None
+        forms[_cached(_form_cache, written_form_term, word)] = None
+    return list(folded), list(forms)
+
+
 def german_analyzer():
     """Analyzer for full-text fields: tokens, lower case, stop words, German stems, folding."""
     return (
@@ -141,3 +168,97 @@ def written_forms_analyzer():
     document frequency.
     """
     return RegexTokenizer(TOKEN_PATTERN) | WrittenFormFilter()
+
+
+#: Positions between two parts of a :class:`BoostedText`, so that no phrase spans the end
+#: of one field and the start of the next.
+PART_GAP = 100
+
+
+class BoostedText(str):
+    """The text of several fields in one, each part with its boost (a catch-all field).
+
+    ``parts`` holds ``(end, boost)`` per part, ``end`` being the offset after its last
+    character. :class:`PartBoostTokenizer` gives each token its part's boost; Whoosh adds the
+    boosts of a word's occurrences up to its weight, so a title word counts ten times.
+    """
+
+    parts: tuple[tuple[int, float], ...] = ()
+
+    @classmethod
+    def join(cls, parts: list[tuple[str, float]]) -> BoostedText:
+        text = cls("\n".join(part for part, _ in parts))
+        ends, end = [], -1
+        for part, boost in parts:
+            end += len(part) + 1
+            ends.append((end, boost))
+        text.parts = tuple(ends)
+        return text
+
+    def __reduce__(self):  # keeps the parts when pickled
+        return _boosted_text, (str(self), self.parts)
+
+
+def _boosted_text(text: str, parts) -> BoostedText:
+    value = BoostedText(text)
+    value.parts = parts
+    return value
+
+
+class PartBoostTokenizer(RegexTokenizer):
+    """``\\w+`` tokens; in a :class:`BoostedText` with the boost and the index of their part."""
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        parts = getattr(value, "parts", ())
+        if not parts or not tokenize:
+            for t in super().__call__(value, positions, chars, keeporiginal, removestops,
+                                      start_pos, start_char, tokenize, mode, **kwargs):
+                t.part = 0
+                yield t
+            return
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        part = 0
+        end, boost = parts[0]
+        for pos, match in enumerate(self.expression.finditer(value)):
+            start = match.start()
+            while start >= end and part + 1 < len(parts):
+                part += 1
+                end, boost = parts[part]
+            t.text = match.group(0)
+            t.boost = boost
+            t.part = part
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + match.end()
+            yield t
+
+
+class PartGapFilter(Filter):
+    """Leave ``PART_GAP`` positions between the parts (after stop words are renumbered)."""
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.positions:
+                t.pos += getattr(t, "part", 0) * PART_GAP
+            yield t
+
+
+def catch_all_analyzer():
+    """The German analysis of :func:`german_analyzer` for the catch-all field: per-part
+    boosts and position gaps from a :class:`BoostedText`."""
+    return (
+        PartBoostTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | StopFilter(stoplist=GERMAN_STOP_WORDS, minsize=1)
+        | PartGapFilter()
+        | GermanStemFilter()
+    )

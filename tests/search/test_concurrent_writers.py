@@ -127,3 +127,32 @@ def test_writer_failing_half_way_releases_the_lock(whoosh_dir, monkeypatch, fail
     backend.add(Organisation(pk=3, name="Kammer drei"))  # would raise IndexLockTimeout
     assert time.monotonic() - started < 5
     assert "om_pages.organisation:3" in indexed_keys(backend)
+
+
+def test_writer_with_preloaded_lengths_scores_as_whoosh_does(tmp_path):
+    """``OmSegmentWriter`` reads field lengths once per field (issue 18); the index it writes
+    must score exactly as one written by Whoosh's own writer."""
+    from whoosh import index as whoosh_index
+    from whoosh import query as wq
+    from whoosh.writing import SegmentWriter
+
+    from search.backends.whoosh.schema import build_schema
+    from search.backends.writer import OmSegmentWriter
+
+    texts = ["Lärmschutz im Betrieb", "Lärmschutz Lärmschutz Gehörschutz und Beratung",
+             "Beratung", "Gehörschutz, Lärmschutz, Atemschutz, Hautschutz und mehr Lärmschutz"]
+    scores = []
+    for writer_class in (SegmentWriter, OmSegmentWriter):
+        path = tmp_path / writer_class.__name__
+        path.mkdir()
+        ix = whoosh_index.create_in(str(path), build_schema())
+        writer = writer_class(ix)
+        for i, text in enumerate(texts):
+            writer.add_document(key=f"x:{i}", pk=str(i), f_body=text, f_title=text[:12])
+        writer.commit()
+        with ix.searcher() as searcher:
+            scores.append([(hit.docnum, hit.score) for hit in
+                           searcher.search(wq.Or([wq.Term("f_body", "larmschutz"),
+                                                  wq.Term("f_title", "berat")]))])
+    assert scores[0] == scores[1]
+    assert len(scores[0]) == 4

@@ -7,6 +7,7 @@ signal does not reach the backend.
 
 import pytest
 from django.core.management import call_command
+from modelsearch.query import Phrase
 from wagtail.models import Page
 
 from om_pages.models.pages import ProtokollPage
@@ -88,3 +89,56 @@ def test_update_index_rebuilds_and_drops_stale_entries(backend, fachgruppe):
     assert key in indexed_keys(backend)
     call_command("update_index", verbosity=0)
     assert key not in indexed_keys(backend)
+
+
+def test_rebuild_writes_each_object_once_even_when_met_twice(backend, fachgruppe, monkeypatch):
+    """The rebuild's writer spans chunks (issue 18); Whoosh replaces committed documents only,
+    so an object added twice (a subclass after its parent model) must still be one document."""
+    from search.backends.whoosh import indexer
+
+    monkeypatch.setattr(indexer, "BULK_SEGMENT_DOCS", 4)  # no commit between the two calls
+    pages = [add_protokoll(fachgruppe, f"Sitzung {i}", f"Atemschutzmaske{i}") for i in range(3)]
+    index = backend.get_index_for_model(ProtokollPage)
+    rebuilder = backend.rebuilder_class(index)
+    bulk = rebuilder.start()
+    bulk.add_items(ProtokollPage, pages)
+    bulk.add_items(ProtokollPage, pages[:1])  # met again before the commit
+    rebuilder.finish()
+
+    with backend.ix.searcher() as searcher:  # stored documents; replaced ones are not listed
+        keys = [fields["key"] for fields in searcher.documents()]
+    assert sorted(keys) == sorted(set(keys))
+    assert {document_key(page) for page in pages} <= set(keys)
+    assert public_search("Atemschutzmaske0") == ["Sitzung 0"]
+    lock = backend.ix.lock("WRITELOCK")
+    assert lock.acquire()  # the rebuild's writer let the lock go
+    lock.release()
+
+
+def test_the_catch_all_field_weighs_fields_and_keeps_phrases_inside_one(fachgruppe):
+    """Issue 18: one catch-all field with the fields' boosts; a phrase never spans two fields."""
+    title_hit = add_protokoll(fachgruppe, "Sitzung Hautschutz", "Beratung zu Handschuhen")
+    add_protokoll(fachgruppe, "Sitzung Mai", "Hautschutz besprochen, dazu Beratung")
+    hits = titles(Page.objects.live().public().search("Hautschutz"))
+    assert hits[0] == title_hit.title  # Page.title has boost 2 (Wagtail), the body none
+    # "Hautschutz" ends the title, "Beratung" begins the body: no phrase across them
+    assert titles(Page.objects.live().search(Phrase("Hautschutz Beratung"))) == []
+    assert titles(Page.objects.live().search(Phrase("Beratung zu Handschuhen"))) == [title_hit.title]
+
+
+def test_an_index_without_the_catch_all_field_works_until_update_index(backend, fachgruppe):
+    """An index of an earlier release (no ``text`` field) is searched field by field; writes
+    skip the field; ``update_index`` rebuilds it with the field (docs/search.md "Upgrading")."""
+    from whoosh.writing import CLEAR
+
+    from search.backends.whoosh.schema import CATCH_ALL_FIELD
+
+    with backend.writer(mergetype=CLEAR) as writer:  # what an earlier release had on disk
+        writer.remove_field(CATCH_ALL_FIELD)
+    assert not backend.has_catch_all()
+    add_protokoll(fachgruppe, "Sitzung Alt", "Gehörschutzpflicht")
+    assert public_search("Gehörschutzpflicht") == ["Sitzung Alt"]
+
+    call_command("update_index", verbosity=0)
+    assert backend.has_catch_all()
+    assert public_search("Gehörschutzpflicht") == ["Sitzung Alt"]

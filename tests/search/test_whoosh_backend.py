@@ -140,3 +140,24 @@ def test_admin_page_search_uses_backend(client, django_user_model, protokolle):
     assert response.status_code == 200
     assert "Sitzung Juni 2026" in response.content.decode()
     assert "Sitzung März 2026" not in response.content.decode()
+
+
+def test_scores_with_listed_field_lengths_are_whoosh_s_own(backend, fachgruppe):
+    """``OmBM25F`` reads field lengths from per-segment lists (issue 18): the same scores
+    as Whoosh's BM25F on the same index."""
+    from whoosh import query as wq
+    from whoosh.scoring import BM25F
+
+    from search.backends.whoosh.schema import CATCH_ALL_FIELD
+    from search.backends.whoosh.scoring import OmBM25F
+
+    for i, body in enumerate(["Lärmschutz", "Lärmschutz und Lärmschutz im Betrieb",
+                              "Beratung zum Lärmschutz, zu Staub, Hitze und Kälte"]):
+        add_protokoll(fachgruppe, f"Sitzung {i}", body)
+    query = wq.Term(CATCH_ALL_FIELD, "larmschutz")
+    scores = []
+    for weighting in (BM25F(), OmBM25F()):
+        with backend.ix.searcher(weighting=weighting) as searcher:
+            scores.append([(hit.docnum, hit.score) for hit in searcher.search(query)])
+    assert scores[0] == scores[1]
+    assert len(scores[0]) == 3

@@ -19,8 +19,14 @@ from search.backends.whoosh.compiler import (
 )
 from search.backends.whoosh.indexer import WhooshIndex, WhooshRebuilder
 from search.backends.whoosh.results import WhooshSearchResults
-from search.backends.whoosh.schema import model_label
-from search.backends.whoosh.storage import current_searcher, hit_cache, index_version, open_index
+from search.backends.whoosh.schema import CATCH_ALL_FIELD, model_label
+from search.backends.whoosh.storage import (
+    current_searcher,
+    docnum_pks,
+    hit_cache,
+    index_version,
+    open_index,
+)
 from search.backends.writer import DEFAULT_LOCK_TIMEOUT, locked_writer
 
 
@@ -49,27 +55,88 @@ class WhooshSearchBackend(BaseSearchBackend):
     def ix(self) -> whoosh_index.FileIndex:
         return open_index(self.path)
 
-    def writer(self, **commit_kwargs):
-        return locked_writer(self.ix, timeout=self.lock_timeout, **commit_kwargs)
+    def writer(self, writer_kwargs: dict | None = None, **commit_kwargs):
+        return locked_writer(self.ix, timeout=self.lock_timeout, writer_kwargs=writer_kwargs,
+                             **commit_kwargs)
+
+    def has_catch_all(self) -> bool:
+        """Whether the index has the catch-all field (built by this release or rebuilt)."""
+        return CATCH_ALL_FIELD in current_searcher(self.ix).schema
+
+    def _cached(self, searcher, key: tuple):
+        generation = (str(self.path), *index_version(searcher.reader()))
+        return generation, self.hit_cache.get(generation, key)
+
+    @staticmethod
+    def _model_filter(searcher, model) -> wq.Query | None:
+        """The filter to the model's documents, ``None`` if every document is one of them
+        (the usual case: one model per index), which spares Whoosh a set of all docnums."""
+        reader = searcher.reader()
+        label = model_label(model)
+        if reader.doc_frequency("ct", label) == reader.doc_count_all():
+            return None
+        return wq.Term("ct", label)
 
     def hits(self, query: wq.Query, model) -> list[tuple[object, float]]:
-        """(pk, score) of the documents of ``model`` (or a subclass) matching ``query``, best first."""
+        """(pk, score) of the documents of ``model`` (or a subclass) matching ``query``, best first.
+
+        Scores every match; the results class asks for :meth:`top_hits` and
+        :meth:`matching_pks` where it can.
+        """
         if query is wq.NullQuery:
             return []
         searcher = current_searcher(self.ix)
-        generation = (str(self.path), *index_version(searcher.reader()))
-        key = (repr(query), model_label(model))
-        cached = self.hit_cache.get(generation, key)
+        generation, cached = self._cached(searcher, (repr(query), model_label(model)))
         if cached is not None:
             return cached
-        results = searcher.search(query, filter=wq.Term("ct", model_label(model)), limit=None)
-        hits = []
-        if results.scored_length():
-            to_python = model._meta.pk.to_python
-            pk_column = searcher.reader().column_reader("pk")
-            hits = [(to_python(pk_column[docnum]), score) for score, docnum in results.top_n]
-        self.hit_cache.put(generation, key, hits)
+        results = searcher.search(query, filter=self._model_filter(searcher, model), limit=None)
+        to_python = model._meta.pk.to_python
+        pks = docnum_pks(searcher.reader())
+        hits = [(to_python(pks[docnum]), score) for score, docnum in results.top_n]
+        self.hit_cache.put(generation, (repr(query), model_label(model)), hits)
         return hits
+
+    def top_hits(self, query: wq.Query, model, limit: int) -> tuple[list[tuple[object, float]], bool]:
+        """The best ``limit`` (pk, score) pairs, and whether they are all the matches.
+
+        Whoosh's top-N collector with block-quality skipping (``optimize``): documents that
+        cannot reach the top ``limit`` are not scored (issue 18).
+        """
+        if query is wq.NullQuery:
+            return [], True
+        searcher = current_searcher(self.ix)
+        key = (repr(query), model_label(model), "top", limit)
+        generation, cached = self._cached(searcher, key)
+        if cached is not None:
+            return cached
+        results = searcher.search(query, filter=self._model_filter(searcher, model), limit=limit,
+                                  optimize=True)
+        to_python = model._meta.pk.to_python
+        pks = docnum_pks(searcher.reader())
+        hits = [(to_python(pks[docnum]), score) for score, docnum in results.top_n]
+        answer = (hits, len(hits) < limit)
+        self.hit_cache.put(generation, key, answer)
+        return answer
+
+    def matching_pks(self, query: wq.Query, model) -> list:
+        """Primary keys of all matches, unscored and unordered: for counts and facets."""
+        if query is wq.NullQuery:
+            return []
+        searcher = current_searcher(self.ix)
+        key = (repr(query), model_label(model), "all")
+        generation, cached = self._cached(searcher, key)
+        if cached is not None:
+            return cached
+        docnums = searcher.docs_for_query(query)
+        model_filter = self._model_filter(searcher, model)
+        if model_filter is not None:
+            allowed = set(searcher.docs_for_query(model_filter))
+            docnums = (docnum for docnum in docnums if docnum in allowed)
+        to_python = model._meta.pk.to_python
+        pks = docnum_pks(searcher.reader())
+        answer = [to_python(pks[docnum]) for docnum in docnums]
+        self.hit_cache.put(generation, key, answer)
+        return answer
 
     # -- SearchExtras (search/extras.py) --
 

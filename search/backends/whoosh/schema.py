@@ -5,7 +5,12 @@ from __future__ import annotations
 from modelsearch.backends.base import get_model_root
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from search.backends.analysis import german_analyzer, unstemmed_analyzer, written_forms_analyzer
+from search.backends.analysis import (
+    catch_all_analyzer,
+    german_analyzer,
+    unstemmed_analyzer,
+    written_forms_analyzer,
+)
 
 SEARCH_PREFIX = "f_"
 AUTOCOMPLETE_PREFIX = "a_"
@@ -13,6 +18,15 @@ SPELL_FIELD = "spell"
 #: The same words as written ("larmschutz Lärmschutz"), to show a correction the way the
 #: pages spell it (``search.backends.analysis.written_forms_analyzer``).
 SPELL_FORMS_FIELD = "spellforms"
+#: Every search field of a document in one, with the fields' boosts given at index time
+#: (``search.backends.analysis.BoostedText``): a query without ``fields=`` matches one
+#: field per word instead of a union over all of them (issue 18). Indexes written before
+#: lack it; they are searched field by field until ``update_index`` rebuilds them.
+CATCH_ALL_FIELD = "text"
+
+
+def catch_all_field() -> TEXT:
+    return TEXT(analyzer=catch_all_analyzer())
 
 
 def build_schema() -> Schema:
@@ -24,6 +38,7 @@ def build_schema() -> Schema:
         ct=KEYWORD,  # labels of the object's class and its indexed ancestors
         spell=TEXT(analyzer=unstemmed_analyzer(), phrase=False),  # words for suggest()
     )
+    schema.add(CATCH_ALL_FIELD, catch_all_field())
     for name, field in added_fields().items():
         schema.add(name, field)
     schema.add(SEARCH_PREFIX + "*", TEXT(analyzer=german_analyzer()), glob=True)

@@ -11,10 +11,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 
 from search.backends.whoosh.schema import build_schema
+from search.backends.whoosh.scoring import OmBM25F
 from search.backends.writer import DEFAULT_LOCK_TIMEOUT
 
 #: Recent (query, model) -> hits per process and index generation (see ``HitCache``).
 HIT_CACHE_SIZE = 64
+#: ... and at most this many hits in all, so a web process stays bounded at 100,000 pages
+#: (a broad word's full hit list is as long as the archive): some 30 MB.
+HIT_CACHE_ITEMS = 300_000
 
 _indexes: dict[str, whoosh_index.FileIndex] = {}
 _indexes_lock = threading.Lock()
@@ -56,7 +60,7 @@ def current_searcher(ix: whoosh_index.FileIndex):
         # previous reader had no segments (an empty index).
         if searcher is not None:
             searcher.close()
-        searcher = ix.searcher()
+        searcher = ix.searcher(weighting=OmBM25F())
     cache_[key] = searcher
     return searcher
 
@@ -71,11 +75,19 @@ class HitCache:
     every hit on every request (``search.backends.whoosh``, step 2).
     """
 
-    def __init__(self, size: int = HIT_CACHE_SIZE):
+    def __init__(self, size: int = HIT_CACHE_SIZE, items: int = HIT_CACHE_ITEMS):
         self.size = size
+        self.items = items
         self._lock = threading.Lock()
         self._generation: tuple | None = None
         self._entries: OrderedDict[tuple, list] = OrderedDict()
+        self._weights: dict[tuple, int] = {}
+
+    @staticmethod
+    def _weight(hits) -> int:
+        if isinstance(hits, tuple):  # (hits, complete) of ``top_hits``
+            hits = hits[0]
+        return len(hits) + 1
 
     def get(self, generation: tuple, key: tuple) -> list | None:
         with self._lock:
@@ -91,17 +103,59 @@ class HitCache:
             if generation != self._generation:
                 self._generation = generation
                 self._entries.clear()
+                self._weights.clear()
+            weight = self._weight(hits)
+            if weight > self.items:
+                return
             self._entries[key] = hits
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+            self._weights[key] = weight
+            while len(self._entries) > self.size or sum(self._weights.values()) > self.items:
+                old, _ = self._entries.popitem(last=False)
+                del self._weights[old]
 
     def clear(self) -> None:
         with self._lock:
             self._generation = None
             self._entries.clear()
+            self._weights.clear()
 
 
 hit_cache = HitCache()
+
+
+_pk_lists: dict[str, list[str]] = {}
+_pk_joined: dict[tuple, list[str]] = {}
+_pk_lock = threading.Lock()
+
+
+def docnum_pks(reader) -> list[str]:
+    """The stored ``pk`` of every document number of ``reader`` (deleted ones included).
+
+    Read once per segment and kept while the segment is part of the index (segments never
+    change, a write adds new ones): turning 15,000 matches into primary keys is then a list
+    lookup each, not a column read (issue 18).
+    """
+    leaves = [(leaf, leaf.segment()) for leaf, _ in reader.leaf_readers()]
+    key = tuple(segment.segment_id() for _, segment in leaves if segment is not None)
+    with _pk_lock:
+        joined = _pk_joined.get(key)
+        if joined is not None:
+            return joined
+        lists = []
+        for leaf, segment in leaves:
+            if segment is None:
+                continue
+            pks = _pk_lists.get(segment.segment_id())
+            if pks is None:
+                pks = list(leaf.column_reader("pk")) if leaf.has_column("pk") else []
+                pks += [None] * (leaf.doc_count_all() - len(pks))
+            lists.append((segment.segment_id(), pks))
+        # only the segments of the newest reader stay cached
+        _pk_lists.clear()
+        _pk_lists.update(lists)
+        _pk_joined.clear()
+        joined = _pk_joined[key] = [pk for _, pks in lists for pk in pks]
+        return joined
 
 
 def index_version(reader) -> tuple:
