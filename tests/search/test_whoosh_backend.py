@@ -142,6 +142,7 @@ def test_admin_page_search_uses_backend(client, django_user_model, protokolle):
     assert "Sitzung März 2026" not in response.content.decode()
 
 
+@pytest.mark.whoosh_only("Whoosh's BM25F scorer")
 def test_scores_with_listed_field_lengths_are_whoosh_s_own(backend, fachgruppe):
     """``OmBM25F`` reads field lengths from per-segment lists (issue 18): the same scores
     as Whoosh's BM25F on the same index."""
