@@ -26,7 +26,7 @@ from om_pages.models import AgendaItem, ProtokollDocument, ProtokollPage
 from search import highlight
 from search.models import DocumentDigest
 from tests.search import files
-from tests.search.conftest import attach
+from tests.search.conftest import attach, search_backend_name
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,10 @@ def test_queries_do_not_grow_with_the_hits(client, many_minutes, path):
         assert many_page.count("Im Anhang") == 10
         assert many_page.count("<mark>Rahmenvertrag</mark>") == 10
         assert "<mark>Einzelfallpruefung</mark>" in one_page
-    assert one == many, f"1 hit: {one} queries, {MANY} hits: {many}"
+    # with few hits the page looks for "Meinten Sie …?": Whoosh reads its own index, the
+    # PostgreSQL backend asks its word index once (search.backends.postgres)
+    suggestion = 1 if search_backend_name() == "postgres" else 0
+    assert one == many + suggestion, f"1 hit: {one} queries, {MANY} hits: {many}"
     assert many <= MAX_QUERIES
 
 
