@@ -16,14 +16,15 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from workflow.permissions import BODY_GROUP_NAMES, Gremium
+from workflow.sitzung_access import sitzung_rights
 from workflow.subscriptions import Abonnement, Art, Haeufigkeit, Herkunft
 
 
 def may_see_subscriptions(user) -> bool:
-    if not (user.is_active and user.is_authenticated):
-        return False
-    return user.is_superuser or user.groups.filter(name=BODY_GROUP_NAMES[Gremium.REDAKTION]).exists()
+    """Superusers and the Redaktion; read from the user's rights as loaded once per request
+    (``sitzung_access.sitzung_rights``), so the admin menu costs no query on every page."""
+    rights = sitzung_rights(user)
+    return rights.everything or rights.sees_all
 
 
 class RedaktionReadOnlyPolicy(ModelPermissionPolicy):
