@@ -28,6 +28,7 @@ from wagtail.search import index
 from om_pages.attachments import ATTACHMENT_SEARCH_FIELDS, AttachmentSearchMixin
 from om_pages.extension import GroupStatus, RegisteredBaseForm, group_status, group_statuses
 from om_pages.forms import OMPageForm
+from om_pages.inline_panels import MembersInlinePanel
 
 
 class HomePage(Page):
@@ -166,7 +167,7 @@ class FachgruppePage(Page):
             [FieldRowPanel([FieldPanel("koordination"), FieldPanel("moderation")])],
             heading="Ansprechpersonen (R5)",
         ),
-        InlinePanel("members", heading="Beteiligte Organisationen (R4)", label="Organisation"),
+        MembersInlinePanel("members", heading="Beteiligte Organisationen (R4)", label="Organisation"),
         InlinePanel("kooperationen", heading="Kooperationen (R16)", label="Kooperation"),
     ]
     search_fields = Page.search_fields + [

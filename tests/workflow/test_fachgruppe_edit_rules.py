@@ -217,3 +217,25 @@ def test_applications_topic_change_is_checked_against_its_name(applicant, client
     assert response.status_code == 200
     assert ("R2: Das Thema „Arbeitsschutz“ ist im Namen „Fachgruppe Nachhaltigkeit im Mittelstand“ "
             "nicht erkennbar.") in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", [PUBLISH, DRAFT], ids=["publish", "draft"])
+def test_an_organisation_listed_twice_is_refused_by_name(digitalisierung, client, action):
+    """R4, R13: each participating organisation once; the error names it, in German, and the
+    page keeps its members."""
+    before = list(digitalisierung.members.values_list("organisation_id", flat=True))
+    client.force_login(user("fg-digitalisierung"))
+    url, data = edit_form(client, digitalisierung)
+    total = int(data["members-TOTAL_FORMS"])
+    organisation = digitalisierung.members.first().organisation
+    data.update({f"members-{total}-organisation": str(organisation.pk), f"members-{total}-id": "",
+                 f"members-{total}-ORDER": str(total + 1), f"members-{total}-DELETE": "",
+                 f"members-{total}-joined_on": "", "members-TOTAL_FORMS": str(total + 1), **action})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"„{organisation}“ steht mehrfach unter den beteiligten Organisationen" in html
+    assert "page und organisation" not in html
+    page = FachgruppePage.objects.get(pk=digitalisierung.pk)
+    assert list(page.members.values_list("organisation_id", flat=True)) == before
