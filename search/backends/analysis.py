@@ -262,3 +262,31 @@ def catch_all_analyzer():
         | PartGapFilter()
         | GermanStemFilter()
     )
+
+
+#: Query words "Meinten Sie …?" never corrects: the operators of the search syntax.
+SUGGEST_SKIP_WORDS = frozenset({"oder", "or", "und", "and"})
+_SUGGEST_WORD = re.compile(r"[^\W_]+")
+
+
+def corrected_query(query_string: str, correction) -> str | None:
+    """``query_string`` with each word replaced by ``correction(word)`` where that is not None,
+    or ``None`` if nothing changes. Syntax is kept: ``-``, quotes, operators, prefixes (``*``).
+    One walk for every backend; each brings its own ``correction``."""
+    changed = False
+
+    def correct(match: re.Match) -> str:
+        nonlocal changed
+        better = correction(match.group(0))
+        if better is None:
+            return match.group(0)
+        changed = True
+        return better
+
+    tokens = []
+    for token in query_string.split():
+        if token.endswith("*") or token.casefold() in SUGGEST_SKIP_WORDS:
+            tokens.append(token)
+        else:
+            tokens.append(_SUGGEST_WORD.sub(correct, token))
+    return " ".join(tokens) if changed else None

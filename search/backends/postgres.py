@@ -36,7 +36,7 @@ from modelsearch.query import Phrase, PlainText
 from whoosh.support.levenshtein import distance as edit_distance
 
 from search import highlight as highlighter
-from search.backends.analysis import fold, german_analyzer, stem
+from search.backends.analysis import corrected_query, fold, german_analyzer, stem
 from search.backends.whoosh.compiler import MIN_PREFIX_LENGTH, PREFIX_BOOST
 
 _WORD = re.compile(r"[^\W_]+")
@@ -154,7 +154,6 @@ class PostgresSearchResults(pg.PostgresSearchResults):
 
 #: Same rules as the Whoosh backend (search/backends/whoosh/spelling.py).
 SUGGEST_MIN_LENGTH = 3
-SUGGEST_SKIP_WORDS = frozenset({"oder", "or", "und", "and"})
 #: Pages whose text has a word at least this similar (pg_trgm ``word_similarity``) to the
 #: typed word, as typed or folded, are read for candidates; low enough for two typing errors.
 TRIGRAM_THRESHOLD = 0.4
@@ -217,25 +216,8 @@ def _correction(connection, word: str) -> str | None:
 
 
 def suggest(connection, query_string: str) -> str | None:
-    """The query with unknown words replaced, or ``None``; syntax (``-``, quotes, ``ODER``,
-    prefixes) kept as in the Whoosh backend."""
-    changed = False
-
-    def correct(match: re.Match) -> str:
-        nonlocal changed
-        better = _correction(connection, match.group(0))
-        if better is None:
-            return match.group(0)
-        changed = True
-        return better
-
-    tokens = []
-    for token in query_string.split():
-        if token.endswith("*") or token.casefold() in SUGGEST_SKIP_WORDS:
-            tokens.append(token)
-        else:
-            tokens.append(_WORD.sub(correct, token))
-    return " ".join(tokens) if changed else None
+    """The query with unknown words replaced, or ``None`` if nothing changes."""
+    return corrected_query(query_string, lambda word: _correction(connection, word))
 
 
 # --- the backend ----------------------------------------------------------------------------------

@@ -9,19 +9,14 @@ pages write it. Only words of live documents are candidates.
 
 from __future__ import annotations
 
-import re
-
 from whoosh.reading import TermNotFound
 from whoosh.support.levenshtein import distance as edit_distance
 
-from search.backends.analysis import FORM_SEPARATOR, fold
+from search.backends.analysis import FORM_SEPARATOR, corrected_query, fold
 from search.backends.whoosh.schema import SPELL_FIELD, SPELL_FORMS_FIELD
 
 #: Words shorter than this are not corrected (too many neighbours to guess from).
 SUGGEST_MIN_LENGTH = 3
-#: Operators of the search syntax (``search.query``): no words to correct.
-SUGGEST_SKIP_WORDS = frozenset({"oder", "or", "und", "and"})
-_SUGGEST_WORD = re.compile(r"[^\W_]+")
 
 
 def _in_live_document(reader, fieldname: str, text: str) -> bool:
@@ -40,23 +35,7 @@ def _in_live_document(reader, fieldname: str, text: str) -> bool:
 
 def suggest(reader, query_string: str) -> str | None:
     """The query with unknown words replaced, or ``None`` if nothing changes."""
-    changed = False
-
-    def correct(match: re.Match) -> str:
-        nonlocal changed
-        better = correction(reader, match.group(0))
-        if better is None:
-            return match.group(0)
-        changed = True
-        return better
-
-    tokens = []
-    for token in query_string.split():
-        if token.endswith("*") or token.casefold() in SUGGEST_SKIP_WORDS:
-            tokens.append(token)
-        else:
-            tokens.append(_SUGGEST_WORD.sub(correct, token))
-    return " ".join(tokens) if changed else None
+    return corrected_query(query_string, lambda word: correction(reader, word))
 
 
 def correction(reader, word: str) -> str | None:
