@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from modelsearch.backends.base import get_model_root
-from whoosh.fields import ID, KEYWORD, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, Schema
 
 from search.backends.analysis import (
     catch_all_analyzer,
@@ -11,6 +11,7 @@ from search.backends.analysis import (
     unstemmed_analyzer,
     written_forms_analyzer,
 )
+from search.backends.fast_fields import OmText
 
 SEARCH_PREFIX = "f_"
 AUTOCOMPLETE_PREFIX = "a_"
@@ -25,8 +26,8 @@ SPELL_FORMS_FIELD = "spellforms"
 CATCH_ALL_FIELD = "text"
 
 
-def catch_all_field() -> TEXT:
-    return TEXT(analyzer=catch_all_analyzer())
+def catch_all_field() -> OmText:
+    return OmText(analyzer=catch_all_analyzer())
 
 
 def build_schema() -> Schema:
@@ -36,19 +37,19 @@ def build_schema() -> Schema:
         pk=ID(stored=True, sortable=True),
         root=ID,  # root model label, to find stale entries per model
         ct=KEYWORD,  # labels of the object's class and its indexed ancestors
-        spell=TEXT(analyzer=unstemmed_analyzer(), phrase=False),  # words for suggest()
+        spell=OmText(analyzer=unstemmed_analyzer(), phrase=False),  # words for suggest()
     )
     schema.add(CATCH_ALL_FIELD, catch_all_field())
     for name, field in added_fields().items():
         schema.add(name, field)
-    schema.add(SEARCH_PREFIX + "*", TEXT(analyzer=german_analyzer()), glob=True)
-    schema.add(AUTOCOMPLETE_PREFIX + "*", TEXT(analyzer=unstemmed_analyzer(), phrase=False), glob=True)
+    schema.add(SEARCH_PREFIX + "*", OmText(analyzer=german_analyzer()), glob=True)
+    schema.add(AUTOCOMPLETE_PREFIX + "*", OmText(analyzer=unstemmed_analyzer(), phrase=False), glob=True)
     return schema
 
 
 def added_fields() -> dict:
     """Fields added after indexes were first deployed; ``open_index`` adds them to an old index."""
-    return {SPELL_FORMS_FIELD: TEXT(analyzer=written_forms_analyzer(), phrase=False)}
+    return {SPELL_FORMS_FIELD: OmText(analyzer=written_forms_analyzer(), phrase=False)}
 
 
 
