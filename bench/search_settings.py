@@ -28,7 +28,9 @@ else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
                              "NAME": os.environ["OM_BENCH_SQLITE"]}}
     if BACKEND == "whoosh":
-        MODELSEARCH_BACKENDS = {"default": {"BACKEND": "search.backends.whoosh",
-                                            "PATH": os.environ["OM_BENCH_WHOOSH_DIR"]}}
+        MODELSEARCH_BACKENDS = {"default": {
+            "BACKEND": "search.backends.whoosh", "PATH": os.environ["OM_BENCH_WHOOSH_DIR"],
+            # worker processes of the rebuild, as in cms/settings.py (0: cores, at most 4)
+            "REBUILD_PROCS": int(os.environ.get("OM_SEARCH_REBUILD_PROCS", "0") or 0)}}
     else:
         MODELSEARCH_BACKENDS = {"default": {"BACKEND": "modelsearch.backends.database"}}

@@ -226,6 +226,8 @@ if OM_SEARCH_BACKEND == "whoosh":
             "BACKEND": "search.backends.whoosh",
             "PATH": str(OM_SEARCH_INDEX_DIR),
             "LOCK_TIMEOUT": float(os.environ.get("OM_SEARCH_LOCK_TIMEOUT", "60")),
+            # update_index's worker processes (0: the machine's cores, at most 4).
+            "REBUILD_PROCS": int(os.environ.get("OM_SEARCH_REBUILD_PROCS", "0") or 0),
         },
     }
 elif OM_SEARCH_BACKEND == "postgres":

@@ -18,6 +18,7 @@ from search.backends.whoosh.compiler import (
     WhooshSearchQueryCompiler,
 )
 from search.backends.whoosh.indexer import WhooshIndex, WhooshRebuilder
+from search.backends.whoosh.parallel import default_procs
 from search.backends.whoosh.results import WhooshSearchResults
 from search.backends.whoosh.schema import CATCH_ALL_FIELD, model_label
 from search.backends.whoosh.storage import (
@@ -47,6 +48,8 @@ class WhooshSearchBackend(BaseSearchBackend):
             )
         self.path = Path(path)
         self.lock_timeout = float(params.get("LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+        #: Worker processes of ``update_index`` (search.backends.whoosh.parallel).
+        self.rebuild_procs = int(params.get("REBUILD_PROCS") or 0) or default_procs()
         # Modelsearch builds a new backend object per ``get_search_backend()``: the cache
         # lives with the process, like the open indexes, and its key names the index path.
         self.hit_cache = hit_cache

@@ -11,6 +11,7 @@ from modelsearch.index import SearchField, get_indexed_models
 from whoosh.writing import CLEAR, MERGE_SMALL
 
 from search.backends.analysis import BoostedText, spelling_terms
+from search.backends.whoosh.parallel import RebuildWorkerError, SegmentWorkers
 from search.backends.whoosh.schema import (
     AUTOCOMPLETE_PREFIX,
     CATCH_ALL_FIELD,
@@ -78,6 +79,9 @@ BULK_SEGMENT_DOCS = 10_000
 #: Memory of the rebuild's writer before it sorts postings on disk (Whoosh's ``limitmb``):
 #: a segment's postings are sorted in memory, the rebuild's process stays well below 1 GB.
 BULK_LIMIT_MB = 256
+#: A rebuild indexes this many documents in its own process before it starts worker
+#: processes (``parallel``): small indexes (tests, the demo) are rebuilt without forking.
+PARALLEL_AFTER_DOCS = 2_000
 
 
 def merge_rebuilt(writer, segments):
@@ -106,6 +110,10 @@ class WhooshIndex(BaseIndex):
     _bulk_stack: ExitStack | None = None
     _bulk_writer = None
     _bulk_keys: frozenset | set = frozenset()
+    _bulk_workers: SegmentWorkers | None = None
+    _bulk_seen = 0
+    #: Worker processes of a rebuild (``parallel``); the backend's ``REBUILD_PROCS``.
+    procs = 1
 
     def get_key(self):
         return f"whoosh:{self.backend.path}"
@@ -137,8 +145,17 @@ class WhooshIndex(BaseIndex):
                     # met twice (a subclass indexed after its parent model) commits first.
                     self.flush_bulk()
                 writer = self._open_bulk_writer()
-                writer.update_document(**_for_schema(doc, writer.schema))
+                doc = _for_schema(doc, writer.schema)
+                if self._bulk_workers is None and self._bulk_seen >= PARALLEL_AFTER_DOCS and self.procs > 1:
+                    self._bulk_workers = SegmentWorkers(
+                        self.backend.ix, self.procs, BULK_LIMIT_MB // self.procs)
+                if self._bulk_workers is None:
+                    writer.update_document(**doc)
+                else:
+                    writer.delete_by_term("key", doc["key"])  # from the committed segments
+                    self._bulk_workers.add(doc)
                 self._bulk_keys.add(doc["key"])
+                self._bulk_seen += 1
         except BaseException:
             self.flush_bulk(*sys.exc_info())  # cancels the writer, frees the lock
             raise
@@ -155,11 +172,24 @@ class WhooshIndex(BaseIndex):
         return self._bulk_writer
 
     def flush_bulk(self, *exc_info) -> None:
-        """Commit the rebuild's open writer (cancel it if ``exc_info`` names an error)."""
-        stack, self._bulk_stack, self._bulk_writer = self._bulk_stack, None, None
+        """Commit the rebuild's open writer (cancel it if ``exc_info`` names an error), with
+        the segments its worker processes wrote."""
+        stack, self._bulk_stack, writer, self._bulk_writer = (
+            self._bulk_stack, None, self._bulk_writer, None)
+        workers, self._bulk_workers = self._bulk_workers, None
         self._bulk_keys = set()
-        if stack is not None:
-            stack.__exit__(*(exc_info or (None, None, None)))
+        if stack is None:
+            return
+        if workers is not None:
+            if exc_info:
+                workers.cancel()
+            else:
+                try:
+                    writer.extra_segments = workers.finish()
+                except RebuildWorkerError:
+                    stack.__exit__(*sys.exc_info())  # cancels the writer, frees the lock
+                    raise
+        stack.__exit__(*(exc_info or (None, None, None)))
 
     def delete_item(self, item):
         with self.backend.writer() as writer:
@@ -214,6 +244,8 @@ class WhooshRebuilder:
                 writer.add_field(CATCH_ALL_FIELD, catch_all_field())
         self.index.delete_stale_entries()
         self.index.bulk = True
+        self.index._bulk_seen = 0
+        self.index.procs = self.index.backend.rebuild_procs
         return self.index
 
     def finish(self):
