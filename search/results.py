@@ -154,14 +154,16 @@ def relevance(scores: list[float | None]) -> list[float]:
 # --- visibility and rows --------------------------------------------------------------------------
 
 def _owners(site: Site | None, base=None) -> dict[str, dict]:
+    """Owner pages (Fachgruppen, Gremien) the public may see, by path: one query of columns,
+    no page objects (their kind comes from the content type)."""
     models = owner_models()
     if not models:
         return {}
-    owners = (base_queryset(site) if base is None else base).type(*models).specific(defer=True)
+    owners = (base_queryset(site) if base is None else base).type(*models).order_by()
     return {
-        page.path: {"id": page.pk, "title": page.title, "slug": page.slug,
-                    "kind": str(page.specific_class._meta.verbose_name)}
-        for page in owners
+        path: {"id": pk, "title": title, "slug": slug, "kind": _type_info(content_type_id)[1]}
+        for pk, path, title, slug, content_type_id
+        in owners.values_list("pk", "path", "title", "slug", "content_type_id")
     }
 
 
@@ -173,17 +175,38 @@ def _owner_for(path: str, owners: dict[str, dict]) -> dict | None:
     return None
 
 
-def _dates(pages: list[dict]) -> dict[int, datetime.date | None]:
-    dates = {page["pk"]: as_date(page["first_published_at"]) for page in pages}
+def _type_info(content_type_id: int) -> tuple[str, str]:
+    """(type key, German label) of a content type; Django caches content types per process."""
+    content_type = ContentType.objects.get_for_id(content_type_id)
+    model = content_type.model_class()
+    return content_type.model, str(model._meta.verbose_name) if model else content_type.model
+
+
+def _joined_date_lookups() -> dict[int, str]:
+    """Content type id -> lookup from ``Page`` to the record date, for the page types of
+    ``OM_SEARCH_DATE_FIELDS`` that are direct children of ``Page`` (a LEFT JOIN each, so
+    one query reads the pages and their dates); others are read by :func:`_dates`."""
+    lookups = {}
+    for model, field_name in date_fields().items():
+        link = model._meta.parents.get(Page)
+        if link is None:
+            continue
+        lookups[ContentType.objects.get_for_model(model).pk] = f"{link.related_query_name()}__{field_name}"
+    return lookups
+
+
+def _dates(pages: list[dict], skip: frozenset[int] = frozenset()) -> dict[int, datetime.date | None]:
+    """Record dates of ``pages`` whose type has a date field not read yet (not in ``skip``)."""
     by_type: dict[int, list[int]] = {}
     for page in pages:
         by_type.setdefault(page["content_type_id"], []).append(page["pk"])
+    dates: dict[int, datetime.date | None] = {}
     for model, field_name in date_fields().items():
         content_type = ContentType.objects.get_for_model(model)
         pks = by_type.get(content_type.pk)
-        if pks:
+        if pks and content_type.pk not in skip:
             for pk, value in model.objects.filter(pk__in=pks).values_list("pk", field_name):
-                dates[pk] = as_date(value) or dates.get(pk)
+                dates[pk] = as_date(value)
     return dates
 
 
@@ -199,25 +222,34 @@ def confirmed_pages(pks: list[int], site: Site | None, base=None):
 
 def visible_rows(hits: list[tuple[int, float | None]], site: Site | None, base=None) -> list[Row]:
     """The hits that the database confirms as live and public, in hit order (``base`` as
-    for :func:`confirmed_pages`)."""
-    confirmed = confirmed_pages([pk for pk, _ in hits], site, base)
-    pages = list(confirmed.values("pk", "path", "content_type_id", "first_published_at"))
+    for :func:`confirmed_pages`).
+
+    A fixed number of queries whatever the hits (issue 18): the confirmed pages with their
+    record dates (joined), the owners; no page objects. A never-asked broad search at
+    10,000 pages has 2,000 hits to describe here.
+    """
+    joined = _joined_date_lookups()
+    columns = ["pk", "path", "content_type_id", "first_published_at", *dict.fromkeys(joined.values())]
+    confirmed = confirmed_pages([pk for pk, _ in hits], site, base).order_by()
+    pages = [dict(zip(columns, values, strict=True)) for values in confirmed.values_list(*columns)]
     by_pk = {page["pk"]: page for page in pages}
-    dates = _dates(pages)
+    dates = _dates(pages, skip=frozenset(joined))
+    for page in pages:
+        lookup = joined.get(page["content_type_id"])
+        if lookup is not None:
+            dates[page["pk"]] = as_date(page[lookup])
     owners = _owners(site, base)
-    content_types = {pk: ContentType.objects.get_for_id(pk)
-                     for pk in {page["content_type_id"] for page in pages}}
     visible = [(pk, score) for pk, score in hits if pk in by_pk]
     scores = relevance([score for _, score in visible])
+    types = {ct: _type_info(ct) for ct in {page["content_type_id"] for page in pages}}
     rows = []
     for (pk, score), rel in zip(visible, scores, strict=True):
         page = by_pk[pk]
-        content_type = content_types[page["content_type_id"]]
-        model = content_type.model_class()
+        type_key, type_label = types[page["content_type_id"]]
+        date = dates.get(pk) or as_date(page["first_published_at"])
         rows.append(Row(
-            pk=pk, score=score, path=page["path"], type_key=content_type.model,
-            type_label=str(model._meta.verbose_name) if model else content_type.model,
-            date=dates.get(pk), owner=_owner_for(page["path"], owners), relevance=rel,
+            pk=pk, score=score, path=page["path"], type_key=type_key, type_label=type_label,
+            date=date, owner=_owner_for(page["path"], owners), relevance=rel,
         ))
     return rows
 
