@@ -96,6 +96,11 @@ class OmSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("codec", om_codec())
+        # Separate files per segment, not one compound file: Whoosh opens a file inside a
+        # compound segment by copying it whole into memory (``BufferFile``), so every new
+        # searcher after a save copied the index's term and posting files, growing with the
+        # archive (issue 18: save-to-searchable, memory of a web process).
+        kwargs.setdefault("compound", False)
         super().__init__(ix, **kwargs)
         upgrade_text_fields(self.schema)
         #: Segments written by other processes for this writer (``whoosh.parallel``),
