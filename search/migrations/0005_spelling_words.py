@@ -15,21 +15,28 @@ from django.db import migrations, models
 
 TRIGRAM_INDEX = "om_search_spellingword_folded_trgm"
 FUNCTION = "om_search_spelling_words(text, integer, real, integer)"
-# The word itself if a live page has it, and the words similar to it (trigram index) whose
-# length differs by at most ``maxdist``; the threshold holds inside the function only.
+# The word itself if a live page has it (btree on ``folded``), else the words similar to it
+# (trigram index) whose length differs by at most ``maxdist``. The threshold holds inside the
+# function only; so does ``enable_seqscan = off``: the planner misjudges the selectivity of
+# ``%`` and reads all 25,000 words of the bench corpus (118 ms) instead of the index (29 ms).
 CREATE_FUNCTION = """
 CREATE OR REPLACE FUNCTION om_search_spelling_words(key text, maxdist integer, threshold real, lim integer)
 RETURNS TABLE (word varchar, folded varchar, pages integer)
 LANGUAGE plpgsql STABLE
 SET pg_trgm.similarity_threshold = 0.3
+SET enable_seqscan = off
 AS $$
 BEGIN
+    RETURN QUERY SELECT w.word, w.folded, w.pages FROM {table} w WHERE w.folded = key AND w.pages > 0 LIMIT 1;
+    IF FOUND THEN
+        RETURN;
+    END IF;
     PERFORM set_config('pg_trgm.similarity_threshold', threshold::text, true);
     RETURN QUERY
         SELECT w.word, w.folded, w.pages FROM {table} w
-        WHERE w.pages > 0 AND (w.folded = key OR (w.folded %% key
-              AND length(w.folded) BETWEEN length(key) - maxdist AND length(key) + maxdist))
-        ORDER BY w.folded = key DESC, similarity(w.folded, key) DESC, w.pages DESC, w.word
+        WHERE w.folded %% key AND w.pages > 0
+          AND length(w.folded) BETWEEN length(key) - maxdist AND length(key) + maxdist
+        ORDER BY similarity(w.folded, key) DESC, w.pages DESC, w.word
         LIMIT lim;
 END
 $$
