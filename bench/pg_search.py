@@ -1,12 +1,15 @@
 """Benchmark: the search page's backend step on Whoosh and on PostgreSQL, same pages, same run.
 
-Creates N live Protokoll pages (German minutes from ``bench/search.py``'s vocabulary) in a
-scratch PostgreSQL database, rebuilds each index the way ``update_index`` does, and prints
-per backend: index build documents/s, the search page's backend step (``search.service.run``:
-hits, visibility re-check, facets; "Meinten Sie" for few hits) median/p95 per query, and
-"Meinten Sie …?" alone, with the ratio Whoosh/PostgreSQL.
+Creates N live Protokoll pages in a scratch PostgreSQL database (``--corpus old``: 120 words
+each from the old bench's 60 nouns, every page has nearly every word, the worst case for
+"Meinten Sie"; ``--corpus zipf``: three paragraphs from ``bench/corpus.py``'s Zipf-distributed
+vocabulary of about 42,000 forms, as real minutes), rebuilds each index the way
+``update_index`` does, and prints per backend: index build documents/s, the search page's
+backend step (``search.service.run``: hits, visibility re-check, facets; "Meinten Sie" for few
+hits) median/p95 per query, and "Meinten Sie …?" alone, with the ratio Whoosh/PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/om_bench_pg python bench/pg_search.py --n 2000
+    DATABASE_URL=… python bench/pg_search.py --n 2000 --corpus zipf
 
 The database named in DATABASE_URL is dropped and created again. Speed is printed, never
 asserted (issue 18, "Several hosts").
@@ -28,6 +31,31 @@ QUERIES = ["Gefährdungsbeurteilung", "Gefaehrdung", "Arbeitsschutz Leitfaden", 
 MISSPELT = ["Gefährdungsbeurteilunk", "Arbeitschutz", "Qualifizirung"]
 
 
+FILLER = "der die das und mit für im auf wird wurde werden nach zur zum bei".split()
+
+
+def old_minutes(rng: random.Random, i: int) -> tuple[str, str]:
+    """The old bench's minutes (bench/search.py before issue 18's corpus): 60 nouns, 120 words."""
+    from bench.corpus import OLD_WORDS
+
+    title = f"Protokoll {i}: {' '.join(rng.sample(OLD_WORDS, 3))}"
+    body = " ".join(rng.choice(OLD_WORDS) if rng.random() < 0.6 else rng.choice(FILLER) for _ in range(120))
+    return title, body
+
+
+def zipf_minutes(rng: random.Random):
+    """Minutes from bench/corpus.py's vocabulary: a title of four words, three paragraphs."""
+    from bench.corpus import Writer, vocabulary
+
+    writer = Writer(rng, vocabulary(rng))
+
+    def minutes(rng: random.Random, i: int) -> tuple[str, str]:
+        title = f"Protokoll {i}: {writer.sentence(4).rstrip('.')}"
+        return title, "</p><p>".join(writer.paragraph() for _ in range(3))
+
+    return minutes
+
+
 def timed(fn, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
@@ -41,6 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--corpus", choices=["old", "zipf"], default="old")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -67,7 +96,6 @@ def main() -> None:
     settings.WAGTAILSEARCH_BACKENDS = {"default": whoosh, "postgres": postgres}
     call_command("migrate", verbosity=0)
 
-    from bench.search import minutes
     from om_pages.demo.loader import ensure_home
     from om_pages.models import FachgruppenIndexPage, FachgruppePage, ProtokollPage
     from search import service
@@ -76,6 +104,7 @@ def main() -> None:
     from workflow.vorgang import Vorgang
 
     rng = random.Random(18)
+    minutes = old_minutes if args.corpus == "old" else zipf_minutes(rng)
     home = ensure_home()
     index = home.add_child(instance=FachgruppenIndexPage(title="Fachgruppen", slug="fachgruppen"))
     group = index.add_child(instance=FachgruppePage(title="Fachgruppe Bench", slug="bench",
@@ -112,7 +141,7 @@ def main() -> None:
             "suggest p50 ms": statistics.median(suggest),
         }
         print(label, "proposals:", proposals)
-    print(f"\nN = {args.n}")
+    print(f"\nN = {args.n}, corpus {args.corpus}")
     print(f"{'':22}{'Whoosh':>12}{'PostgreSQL':>12}{'Whoosh/PG':>11}")
     for key in rows["Whoosh"]:
         w, p = rows["Whoosh"][key], rows["PostgreSQL"][key]

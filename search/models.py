@@ -89,3 +89,48 @@ class ImportedFile(models.Model):
 
     def __str__(self) -> str:
         return self.source_name
+
+
+class SpellingWord(models.Model):
+    """A word as written in live pages, with its folded form and how many live pages have it.
+
+    "Meinten Sie …?" on the PostgreSQL search backend looks words up here (a trigram index on
+    ``folded``, migration 0005) instead of splitting the text of every page with a similar
+    word (issue 18). Only words of live pages are counted, never those of drafts or
+    unpublished pages (R19); kept by the backend's writes (``search.backends.pg_spelling``).
+    Empty and unused on the other backends.
+    """
+
+    word = models.CharField("Wort", max_length=64, primary_key=True)
+    folded = models.CharField("Gefaltete Form", max_length=64, db_index=True)
+    pages = models.IntegerField("Seiten", default=0)
+
+    class Meta:
+        verbose_name = "Wort der Rechtschreibhilfe"
+        verbose_name_plural = "Wörter der Rechtschreibhilfe"
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.pages})"
+
+
+class SpellingDocument(models.Model):
+    """The words one indexed object adds to ``SpellingWord``, one ``written_form_term`` a line.
+
+    A re-indexed, unpublished or deleted page takes back exactly what it added: the page
+    counts change by the difference, whatever the page's state was when it was counted.
+    Keyed like modelsearch's index entries (content type and object id).
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", verbose_name="Inhaltstyp",
+                                     on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField("Objekt", max_length=50)
+    forms = models.TextField("Wörter", blank=True)
+
+    class Meta:
+        verbose_name = "Wörter einer Seite (Rechtschreibhilfe)"
+        verbose_name_plural = "Wörter der Seiten (Rechtschreibhilfe)"
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"],
+                                               name="om_search_spelling_document_key")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"

@@ -17,27 +17,30 @@ On top of modelsearch's backend (German text search configuration):
 - **Snippets** (:class:`search.extras.Highlights`): the German analyser of the Whoosh backend
   marks the words, close to what PostgreSQL matched (both use the Snowball German stemmer).
 - **"Meinten Sie …?"** (:class:`search.extras.Suggests`): the words of live pages near the
-  typed word, found with ``pg_trgm`` (migration ``om_search`` 0003), ranked like the Whoosh
-  backend's (edit distance, then documents).
+  typed word from the word table (``search.backends.pg_spelling``, migration ``om_search``
+  0005, a ``pg_trgm`` index), ranked like the Whoosh backend's (edit distance, then pages);
+  the index writes below keep the table.
 
 Visibility needs nothing here: the search page re-checks every hit in the database (R19).
 """
 
 from __future__ import annotations
 
+import contextvars
 import re
 import types
-from collections import Counter, defaultdict
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 from modelsearch.backends.database.postgres import postgres as pg
 from modelsearch.backends.database.postgres.query import Lexeme
 from modelsearch.query import Phrase, PlainText
-from whoosh.support.levenshtein import distance as edit_distance
+from modelsearch.utils import get_content_type_pk
 
 from search import highlight as highlighter
-from search.backends.analysis import corrected_query, fold, german_analyzer, stem
+from search.backends import pg_spelling
+from search.backends.analysis import fold, german_analyzer, stem
 from search.backends.whoosh.compiler import MIN_PREFIX_LENGTH, PREFIX_BOOST
+from search.models import SpellingWord
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -50,8 +53,18 @@ def fold_text(text: str) -> str:
 # --- index ----------------------------------------------------------------------------------------
 
 
+#: The indexers of the ``add_items`` call running in this thread (their text for the word table).
+_indexers: contextvars.ContextVar[list | None] = contextvars.ContextVar("om_pg_indexers", default=None)
+
+
 class FoldingObjectIndexer(pg.ObjectIndexer):
     """Vectors of folded text; ``title_text``/``body_text`` stay as written (suggestions)."""
+
+    def __init__(self, obj, backend):
+        super().__init__(obj, backend)
+        collected = _indexers.get()
+        if collected is not None:
+            collected.append(self)
 
     def as_vector(self, texts, for_autocomplete=False):
         return super().as_vector([(fold_text(text), weight) for text, weight in texts],
@@ -72,7 +85,49 @@ def _add_items_with(indexer_class):
 
 
 class PostgresIndex(pg.PostgresIndex):
-    add_items = _add_items_with(FoldingObjectIndexer)
+    """modelsearch's index table, and the word table of "Meinten Sie" kept in the same writes."""
+
+    _add_index_rows = _add_items_with(FoldingObjectIndexer)
+
+    def add_items(self, model, objs):
+        token = _indexers.set([])
+        try:
+            self._add_index_rows(model, objs)
+            indexers = _indexers.get()
+        finally:
+            _indexers.reset(token)
+        if not indexers:
+            return
+        # the text modelsearch indexed (search fields, computed once): live pages' words count
+        forms = {indexer.id: pg_spelling.page_forms(indexer.obj, f"{indexer.title_text}\n{indexer.body_text}")
+                 for indexer in indexers}
+        pg_spelling.index_objects(self.write_connection, get_content_type_pk(model), forms)
+
+    def delete_item(self, item):
+        keys = list(item.index_entries.values_list("content_type_id", "object_id"))
+        super().delete_item(item)
+        pg_spelling.remove_objects(self.write_connection, keys)
+
+    def reset(self):
+        super().reset()
+        pg_spelling.reset(self.write_connection)
+
+
+class RecountingRebuilder(pg.PostgresSearchRebuilder):
+    """``update_index``: at the end, the words of objects gone from the index go, every
+    count is computed again."""
+
+    def finish(self):
+        super().finish()
+        pg_spelling.recount(self.index.write_connection, pg.IndexEntry._meta.db_table)
+
+
+class RecountingAtomicRebuilder(pg.PostgresSearchAtomicRebuilder):
+    """The same inside the rebuild's transaction (modelsearch's default ``ATOMIC_REBUILD``)."""
+
+    def finish(self):
+        pg_spelling.recount(self.index.write_connection, pg.IndexEntry._meta.db_table)
+        super().finish()
 
 
 # --- queries --------------------------------------------------------------------------------------
@@ -152,72 +207,7 @@ class PostgresSearchResults(pg.PostgresSearchResults):
 
 # --- "Meinten Sie …?" -----------------------------------------------------------------------------
 
-#: Same rules as the Whoosh backend (search/backends/whoosh/spelling.py).
-SUGGEST_MIN_LENGTH = 3
-#: Pages whose text has a word at least this similar (pg_trgm ``word_similarity``) to the
-#: typed word, as typed or folded, are read for candidates; low enough for two typing errors.
-TRIGRAM_THRESHOLD = 0.4
-_LIVE_ENTRIES = """
-    FROM {table} e
-    JOIN wagtailcore_page p ON p.id::text = e.object_id AND p.content_type_id = e.content_type_id
-    WHERE p.live"""
-
-
-def _known(connection, key: str) -> bool:
-    """Whether a live page has the folded word ``key``, through the GIN indexes of the
-    vectors: as a stemmed word (``body``, ``title``) or as written (``autocomplete``)."""
-    sql = "SELECT EXISTS (SELECT 1" + _LIVE_ENTRIES.format(table=pg.IndexEntry._meta.db_table) + """
-        AND (e.body @@ plainto_tsquery('german', %s) OR e.title @@ plainto_tsquery('german', %s)
-             OR e.autocomplete @@ plainto_tsquery('simple', %s)))"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key, key, key])
-        return cursor.fetchone()[0]
-
-
-def _words_near(connection, word: str, key: str) -> dict[str, int]:
-    """Written words of live pages that look like ``word`` (folded: ``key``), with the number
-    of pages each occurs in. pg_trgm picks the pages (``<%``, served by the trigram indexes of
-    migration om_search 0003); the words are then split out of their text."""
-    sql = "SELECT w, count(DISTINCT e.id)" + _LIVE_ENTRIES.format(table=pg.IndexEntry._meta.db_table)
-    sql = sql.replace("WHERE p.live", """CROSS JOIN LATERAL regexp_split_to_table(
-            e.title_text || ' ' || e.body_text, '[^[:alnum:]]+') w
-        WHERE p.live
-          AND (%s <%% e.body_text OR %s <%% e.title_text OR %s <%% e.body_text OR %s <%% e.title_text)
-          AND length(w) BETWEEN %s AND %s
-        GROUP BY w""")
-    typed = word.lower()
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-                       [str(TRIGRAM_THRESHOLD)])
-        cursor.execute(sql, [typed, typed, key, key, max(1, len(key) - 2), len(key) + 6])
-        return dict(cursor.fetchall())
-
-
-def _correction(connection, word: str) -> str | None:
-    key = fold(word)
-    if len(key) < SUGGEST_MIN_LENGTH or key.isdigit() or _known(connection, key):
-        return None
-    forms: dict[str, Counter] = defaultdict(Counter)
-    for written, pages in _words_near(connection, word, key).items():
-        forms[fold(written)][written] += pages
-    if key in forms:
-        return None  # known in some spelling ("Laermschutz" finds "Lärmschutz")
-    maxdist = 1 if len(key) <= 5 else 2
-    candidates = []
-    for folded, spellings in forms.items():
-        distance = edit_distance(key, folded)
-        if distance <= maxdist:
-            candidates.append((distance, -sum(spellings.values()), folded))
-    if not candidates:
-        return None
-    spellings = forms[min(candidates)[2]]
-    # the spelling most pages use; ties: the one with umlauts or ß ("Lärmschutz")
-    return min(spellings, key=lambda form: (-spellings[form], form.isascii(), form))
-
-
-def suggest(connection, query_string: str) -> str | None:
-    """The query with unknown words replaced, or ``None`` if nothing changes."""
-    return corrected_query(query_string, lambda word: _correction(connection, word))
+# "Meinten Sie" is search/backends/pg_spelling.py.
 
 
 # --- the backend ----------------------------------------------------------------------------------
@@ -228,6 +218,8 @@ class PostgresSearchBackend(pg.PostgresSearchBackend):
     autocomplete_query_compiler_class = PostgresAutocompleteQueryCompiler
     index_class = PostgresIndex
     results_class = PostgresSearchResults
+    rebuilder_class = RecountingRebuilder
+    atomic_rebuilder_class = RecountingAtomicRebuilder
 
     def __init__(self, params):
         params = {"SEARCH_CONFIG": "german", **params}
@@ -237,7 +229,7 @@ class PostgresSearchBackend(pg.PostgresSearchBackend):
 
     def suggest(self, query_string: str) -> str | None:
         """"Meinten Sie …?" from the words of live pages (the page confirms visibility)."""
-        return suggest(connections[router.db_for_read(pg.IndexEntry)], query_string)
+        return pg_spelling.suggest(connections[router.db_for_read(SpellingWord)], query_string)
 
     def first_match(self, text: str, query_string: str) -> int | None:
         return highlighter.first_match(text, query_string, german_analyzer(), MIN_PREFIX_LENGTH)

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 
 from om_pages.models.pages import ProtokollPage
+from search.models import SpellingDocument, SpellingWord
+from tests.purge import purge_as_superuser
 
 from .tree import add_protokoll, titles
 
@@ -82,6 +84,82 @@ def test_suggestion_only_from_live_pages(pg_backend, fachgruppe):
     assert pg_backend.suggest("Zaunkoenig") is None  # known through folding
     ProtokollPage.objects.get(pk=draft.pk).unpublish()
     assert pg_backend.suggest("Zaunkönih") is None
+
+
+# --- the word table of "Meinten Sie" (search.backends.pg_spelling, om_search 0005) -------------
+
+
+def pages_with(word: str) -> int | None:
+    """The word table's count of live pages having ``word`` as written, ``None`` if no row."""
+    return SpellingWord.objects.filter(word=word).values_list("pages", flat=True).first()
+
+
+def test_a_word_only_in_drafts_never_reaches_the_word_table(pg_backend, fachgruppe):
+    add_protokoll(fachgruppe, "Entwurf", "Geheimvorhaben Tarnkappe", live=False)
+    add_protokoll(fachgruppe, "Sitzung", "Tarnkappe")
+    draft = add_protokoll(fachgruppe, "Entwurf zwei", "Geheimvorhaben", live=False)
+    draft.save_revision()  # a saved revision of a draft is indexed again, still not live
+    assert pages_with("Geheimvorhaben") is None
+    assert pages_with("Tarnkappe") == 1  # the live page only
+    assert pg_backend.suggest("Geheimvorhabn") is None
+    assert pg_backend.suggest("Tarnkape") == "Tarnkappe"
+
+
+def test_unpublishing_and_deleting_take_back_the_pages_words(pg_backend, fachgruppe):
+    # "Hartung" is one letter from both; the word more live pages have is proposed
+    haltung = [add_protokoll(fachgruppe, f"Haltung {i}", "Haltung der Leitung") for i in range(3)]
+    wartung = [add_protokoll(fachgruppe, f"Wartung {i}", "Wartung der Anlage") for i in range(2)]
+    assert (pages_with("Haltung"), pages_with("Wartung")) == (3, 2)
+    assert pg_backend.suggest("Hartung") == "Haltung"
+    for page in haltung[:2]:
+        ProtokollPage.objects.get(pk=page.pk).unpublish()
+    assert (pages_with("Haltung"), pages_with("Wartung")) == (1, 2)
+    assert pg_backend.suggest("Hartung") == "Wartung"
+    for page in wartung:
+        purge_as_superuser(ProtokollPage.objects.get(pk=page.pk))
+    assert pages_with("Wartung") is None
+    assert pg_backend.suggest("Hartung") == "Haltung"
+    purge_as_superuser(ProtokollPage.objects.get(pk=haltung[2].pk))
+    assert pages_with("Haltung") is None
+    assert pg_backend.suggest("Hartung") is None
+    assert SpellingDocument.objects.filter(
+        object_id__in=[str(page.pk) for page in haltung + wartung]).count() == 0
+
+
+def test_a_republished_page_counts_once_and_an_edit_counts_the_new_words(pg_backend, fachgruppe):
+    page = add_protokoll(fachgruppe, "Sitzung", "Rüttelplatte prüfen")
+    page = ProtokollPage.objects.get(pk=page.pk)
+    page.unpublish()
+    page = ProtokollPage.objects.get(pk=page.pk)
+    page.save_revision().publish()
+    page.save_revision().publish()
+    assert pages_with("Rüttelplatte") == 1
+    page = ProtokollPage.objects.get(pk=page.pk)
+    page.body = "Stampfer prüfen"
+    page.save_revision().publish()
+    assert (pages_with("Rüttelplatte"), pages_with("Stampfer"), pages_with("prüfen")) == (None, 1, 1)
+
+
+def test_update_index_counts_what_the_writes_counted(pg_backend, fachgruppe):
+    from django.core.management import call_command
+
+    call_command("update_index", verbosity=0)  # the pages from before this test's backend
+    add_protokoll(fachgruppe, "Sitzung eins", "Lärmschutz und Gehörschutz")
+    add_protokoll(fachgruppe, "Sitzung zwei", "Laermschutz im Betrieb")
+    add_protokoll(fachgruppe, "Entwurf", "Gehörschutz neu", live=False)
+    before = set(SpellingWord.objects.values_list("word", "folded", "pages"))
+    assert ("Gehörschutz", "gehorschutz", 1) in before and ("Laermschutz", "larmschutz", 1) in before
+    SpellingWord.objects.filter(word="Gehörschutz").update(pages=7)  # drifted
+    call_command("update_index", verbosity=0)
+    assert set(SpellingWord.objects.values_list("word", "folded", "pages")) == before
+
+
+def test_suggestion_is_one_statement_on_the_word_table(pg_backend, fachgruppe):
+    add_protokoll(fachgruppe, "Sitzung", "Lärmschutz")
+    with CaptureQueriesContext(connection) as queries:
+        assert pg_backend.suggest("Lärmschuz") == "Lärmschutz"
+    assert len(queries) == 1
+    assert "om_search_spelling_words" in queries[0]["sql"]
 
 
 def test_nul_and_operators_in_queries_are_harmless(pg_backend, fachgruppe):
