@@ -79,8 +79,9 @@ BULK_SEGMENT_DOCS = 10_000
 #: Memory of the rebuild's writer before it sorts postings on disk (Whoosh's ``limitmb``):
 #: a segment's postings are sorted in memory, the rebuild's process stays well below 1 GB.
 BULK_LIMIT_MB = 256
-#: A rebuild indexes this many documents in its own process before it starts worker
-#: processes (``parallel``): small indexes (tests, the demo) are rebuilt without forking.
+#: A section of a rebuild starts worker processes (``parallel``) once it holds this many
+#: documents, and hands them all to the workers; smaller sections (tests, the demo) are
+#: indexed in the rebuild's own process when they are committed.
 PARALLEL_AFTER_DOCS = 2_000
 
 
@@ -111,7 +112,10 @@ class WhooshIndex(BaseIndex):
     _bulk_writer = None
     _bulk_keys: frozenset | set = frozenset()
     _bulk_workers: SegmentWorkers | None = None
-    _bulk_seen = 0
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._bulk_pending: list[dict] = []
     #: Worker processes of a rebuild (``parallel``); the backend's ``REBUILD_PROCS``.
     procs = 1
 
@@ -146,21 +150,30 @@ class WhooshIndex(BaseIndex):
                     self.flush_bulk()
                 writer = self._open_bulk_writer()
                 doc = _for_schema(doc, writer.schema)
-                if self._bulk_workers is None and self._bulk_seen >= PARALLEL_AFTER_DOCS and self.procs > 1:
-                    self._bulk_workers = SegmentWorkers(
-                        self.backend.ix, self.procs, BULK_LIMIT_MB // self.procs)
-                if self._bulk_workers is None:
+                if self.procs <= 1:
                     writer.update_document(**doc)
+                elif self._bulk_workers is None:
+                    # Held back until the section is large enough to be worth the workers;
+                    # a small rebuild (tests, the demo) is indexed in this process at flush.
+                    self._bulk_pending.append(doc)
+                    if len(self._bulk_pending) >= PARALLEL_AFTER_DOCS:
+                        self._bulk_workers = SegmentWorkers(
+                            self.backend.ix, self.procs, BULK_LIMIT_MB // self.procs)
+                        for pending in self._bulk_pending:
+                            self._send_to_workers(writer, pending)
+                        self._bulk_pending = []
                 else:
-                    writer.delete_by_term("key", doc["key"])  # from the committed segments
-                    self._bulk_workers.add(doc)
+                    self._send_to_workers(writer, doc)
                 self._bulk_keys.add(doc["key"])
-                self._bulk_seen += 1
         except BaseException:
             self.flush_bulk(*sys.exc_info())  # cancels the writer, frees the lock
             raise
         if len(self._bulk_keys) >= BULK_SEGMENT_DOCS:
             self.flush_bulk()
+
+    def _send_to_workers(self, writer, doc: dict) -> None:
+        writer.delete_by_term("key", doc["key"])  # its old version, from the committed segments
+        self._bulk_workers.add(doc)
 
     def _open_bulk_writer(self):
         if self._bulk_stack is None:
@@ -177,9 +190,17 @@ class WhooshIndex(BaseIndex):
         stack, self._bulk_stack, writer, self._bulk_writer = (
             self._bulk_stack, None, self._bulk_writer, None)
         workers, self._bulk_workers = self._bulk_workers, None
+        pending, self._bulk_pending = self._bulk_pending, []
         self._bulk_keys = set()
         if stack is None:
             return
+        if pending and not exc_info:
+            try:
+                for doc in pending:  # too few for the workers
+                    writer.update_document(**doc)
+            except BaseException:
+                stack.__exit__(*sys.exc_info())  # cancels the writer, frees the lock
+                raise
         if workers is not None:
             if exc_info:
                 workers.cancel()
@@ -244,7 +265,7 @@ class WhooshRebuilder:
                 writer.add_field(CATCH_ALL_FIELD, catch_all_field())
         self.index.delete_stale_entries()
         self.index.bulk = True
-        self.index._bulk_seen = 0
+        self.index._bulk_pending = []
         self.index.procs = self.index.backend.rebuild_procs
         return self.index
 
