@@ -123,3 +123,21 @@ def test_index_written_with_plain_text_fields_is_upgraded_by_the_next_writer(tmp
     ix = whoosh_index.open_dir(str(tmp_path))
     assert type(ix.schema["body"]) is OmText
     assert _search(ix, "body", "Gefährdung") == ["a"]
+
+
+def test_segments_are_separate_files_read_through_memory_maps(tmp_path):
+    """A compound segment is copied whole into memory by every new reader (issue 18)."""
+    import mmap
+
+    from search.backends.whoosh.storage import MappedFileStorage, open_index
+
+    ix = open_index(tmp_path / "index")
+    assert isinstance(ix.storage, MappedFileStorage)
+    with locked_writer(ix) as writer:
+        writer.add_document(key="a", pk="1", f_body="Lärmschutz im Werk")
+    (segment,) = ix._segments()
+    assert not segment.is_compound()
+    opened = ix.storage.open_file(segment.make_filename(".trm"))
+    assert isinstance(opened.file, mmap.mmap)
+    opened.close()
+    assert _search(ix, "f_body", "Lärmschutz") == ["a"]
