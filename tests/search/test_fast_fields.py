@@ -125,12 +125,13 @@ def test_index_written_with_plain_text_fields_is_upgraded_by_the_next_writer(tmp
     assert _search(ix, "body", "Gefährdung") == ["a"]
 
 
-def test_segments_are_separate_files_read_through_memory_maps(tmp_path):
+def test_segments_are_separate_files_read_through_memory_maps(tmp_path, monkeypatch):
     """A compound segment is copied whole into memory by every new reader (issue 18)."""
     import mmap
 
     from search.backends.whoosh.storage import MappedFileStorage, open_index
 
+    monkeypatch.setattr(MappedFileStorage, "min_mapped_bytes", 0)  # map even this small index
     ix = open_index(tmp_path / "index")
     assert isinstance(ix.storage, MappedFileStorage)
     with locked_writer(ix) as writer:

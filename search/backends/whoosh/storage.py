@@ -37,9 +37,13 @@ class MappedFileStorage(FileStorage):
     memory, the reason the index is written without compound files, ``writer.OmSegmentWriter``).
     """
 
+    #: Smaller files are read as plain files: mapping costs system calls of its own, and a
+    #: small index (tests, a new installation) reads its few lookups faster without.
+    min_mapped_bytes = 256 * 1024
+
     def open_file(self, name, **kwargs):
         with open(self._fpath(name), "rb") as file:
-            if os.fstat(file.fileno()).st_size == 0:  # an empty file cannot be mapped
+            if os.fstat(file.fileno()).st_size < max(1, self.min_mapped_bytes):
                 return super().open_file(name, **kwargs)
             mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         return StructFile(mapped, name=name, **kwargs)
