@@ -55,15 +55,6 @@ def analyzer_kind(analyzer) -> str | None:
     return None
 
 
-def _cached(cache: dict[str, str], transform, word: str) -> str:
-    new = cache.get(word)
-    if new is None:
-        new = transform(word)
-        if len(cache) < analysis.CACHE_SIZE:
-            cache[word] = new
-    return new
-
-
 def _stemmed_positions(text: str, poses: dict[str, list[int]], weights: dict[str, float],
                        first: int, pos: int | None, boost: float, gap: int) -> tuple[int, int | None]:
     """Add the stemmed words of ``text`` (token numbers from ``first``) to ``poses``.
@@ -80,7 +71,7 @@ def _stemmed_positions(text: str, poses: dict[str, list[int]], weights: dict[str
             pos = number if pos is None else pos + 1
             term = cache.get(word)
             if term is None:
-                term = _cached(cache, stem, word)
+                term = analysis._cached(cache, stem, word)
             found = poses.get(term)
             if found is None:
                 poses[term] = [pos + gap]
@@ -135,7 +126,7 @@ class OmText(TEXT):
             word = word.lower()
             term = cache.get(word)
             if term is None:
-                term = _cached(cache, fold, word)
+                term = analysis._cached(cache, fold, word)
             counts[term] = counts.get(term, 0) + 1
         for term, count in counts.items():
             yield term.encode("utf-8"), count, count * boost, _ONE if count == 1 else pack_uint(count)
