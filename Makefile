@@ -44,10 +44,14 @@ browser-deps:
 	  fi; \
 	fi
 
-## test: install with the dev extras and run the whole test suite
+## test: install with the dev extras and run the whole test suite, on TEST_WORKERS processes
+## (pytest-xdist; "auto": one per core, at most TEST_MAX_WORKERS; 0 runs it in this process).
+## Each worker has its own test database, demo content, media and Whoosh index.
+TEST_WORKERS ?= auto
+TEST_MAX_WORKERS ?= 4
 test: install-dev browser-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=$(TEST_MAX_WORKERS) $(PYTEST_ARGS)
 
 # --- Search: not part of `make test` (conformance reads ../shared) -----------------
 SHARED ?= ../shared

@@ -4,6 +4,14 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# pytest-xdist's workers inherit the controller's environment, and with it its directories:
+# each worker makes its own (SQLite file, media, Whoosh index, page-cache generation file), and
+# the interpreters a test starts (concurrent writers, backups) inherit the worker's.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if os.environ.get("OM_TEST_DIRS_OF_WORKER", "") != _worker:
+    for _name in ("OM_VAR_DIR", "OM_SEARCH_INDEX_DIR"):
+        os.environ.pop(_name, None)
+    os.environ["OM_TEST_DIRS_OF_WORKER"] = _worker
 os.environ.setdefault("OM_VAR_DIR", tempfile.mkdtemp(prefix="om-records-test-"))
 os.environ.setdefault("OM_SEARCH_INDEX_DIR", tempfile.mkdtemp(prefix="om-records-test-whoosh-"))
 # Backups are signed; om_backup/om_restore (also in the tests' subprocesses) need the key.
