@@ -167,3 +167,23 @@ def test_nul_and_operators_in_queries_are_harmless(pg_backend, fachgruppe):
     for query in ["\x00", "Arbeits\x00schutz", "a & b | !c", "'", ":*", "<->"]:
         assert isinstance(public(query), list)
         assert isinstance(list(Page.objects.live().autocomplete(query)), list)
+
+
+
+def test_matches_are_found_through_the_title_body_index(pg_backend, fachgruppe):
+    """Migration 0006: the backend's match, ``(title || body) @@ query``, is the expression of
+    a GIN index, so it is an index scan instead of matching every row (issue 18). The planner
+    reads a table as tiny as this one whole anyway: the index is shown usable with sequential
+    scans off, and the backend's SQL is shown to use exactly its expression."""
+    add_protokoll(fachgruppe, "Sitzung Mai", "Kobaltstaubmessung in der Gießerei.")
+    with CaptureQueriesContext(connection) as captured:
+        assert public("Kobaltstaubmessung") == ["Sitzung Mai"]
+    matching = [query["sql"] for query in captured.captured_queries if "@@" in query["sql"]]
+    expression = '("wagtailsearch_indexentry"."title" || "wagtailsearch_indexentry"."body") @@ '
+    assert matching and all(expression in sql for sql in matching)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN SELECT id FROM wagtailsearch_indexentry WHERE "
+                       + expression + "to_tsquery('german', 'kobaltstaubmess')")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on om_search_title_body_gin" in plan, plan
