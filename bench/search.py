@@ -270,6 +270,12 @@ def build_step(backend, args, n: int) -> dict:
         if last % 5000 < 1000:
             print(f"  {label}: {last} indexiert ({time.perf_counter() - start:.0f} s)", flush=True)
     rebuilder.finish()
+    if args.phase == "postgres":  # as the site's rebuild does (search.backends.postgres)
+        from django.db import connection
+        from modelsearch.models import IndexEntry
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {IndexEntry._meta.db_table}")
     backend.refresh_indexes()
     build = time.perf_counter() - start
     print(f"  {label}: {n / build:.0f} Dok./s beim Aufbau ({build:.0f} s)", flush=True)

@@ -113,13 +113,31 @@ class PostgresIndex(pg.PostgresIndex):
         pg_spelling.reset(self.write_connection)
 
 
+def analyze_index_tables(connection) -> None:
+    """Fresh planner statistics for the index and word tables after a rebuild.
+
+    With the statistics of the table from before the rebuild (or none), PostgreSQL believed
+    the content type to be rare and read every row of it instead of the text index: a prefix
+    search took 198 ms at 20,000 Protokolle, 15 ms after ``ANALYZE`` (issue 18). Autovacuum
+    would analyse the table eventually; until then every search paid. Also inside the atomic
+    rebuild's transaction: ``ANALYZE`` counts that transaction's own rows.
+    """
+    from search.models import SpellingDocument
+
+    tables = (pg.IndexEntry._meta.db_table, SpellingWord._meta.db_table, SpellingDocument._meta.db_table)
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 class RecountingRebuilder(pg.PostgresSearchRebuilder):
     """``update_index``: at the end, the words of objects gone from the index go, every
-    count is computed again."""
+    count is computed again, and the tables are analysed."""
 
     def finish(self):
         super().finish()
         pg_spelling.recount(self.index.write_connection, pg.IndexEntry._meta.db_table)
+        analyze_index_tables(self.index.write_connection)
 
 
 class RecountingAtomicRebuilder(pg.PostgresSearchAtomicRebuilder):
@@ -127,6 +145,7 @@ class RecountingAtomicRebuilder(pg.PostgresSearchAtomicRebuilder):
 
     def finish(self):
         pg_spelling.recount(self.index.write_connection, pg.IndexEntry._meta.db_table)
+        analyze_index_tables(self.index.write_connection)
         super().finish()
 
 

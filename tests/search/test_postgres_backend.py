@@ -154,6 +154,24 @@ def test_update_index_counts_what_the_writes_counted(pg_backend, fachgruppe):
     assert set(SpellingWord.objects.values_list("word", "folded", "pages")) == before
 
 
+def test_update_index_leaves_fresh_planner_statistics(pg_backend, fachgruppe):
+    """Without them the planner read every row instead of the text indexes after a rebuild
+    (prefix search 198 -> 15 ms at 20,000 Protokolle, issue 18)."""
+    from django.core.management import call_command
+
+    add_protokoll(fachgruppe, "Sitzung eins", "Lärmschutz und Gehörschutz")
+    with CaptureQueriesContext(connection) as queries:
+        call_command("update_index", verbosity=0)
+    analysed = {query["sql"] for query in queries.captured_queries if query["sql"].startswith("ANALYZE")}
+    assert analysed == {'ANALYZE "wagtailsearch_indexentry"', 'ANALYZE "om_search_spellingword"',
+                        'ANALYZE "om_search_spellingdocument"'}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'wagtailsearch_indexentry'")
+        estimated = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM wagtailsearch_indexentry")
+        assert estimated == cursor.fetchone()[0]
+
+
 def test_suggestion_is_one_statement_on_the_word_table(pg_backend, fachgruppe):
     add_protokoll(fachgruppe, "Sitzung", "Lärmschutz")
     with CaptureQueriesContext(connection) as queries:
