@@ -40,7 +40,7 @@ from search import highlight as highlighter
 from search.backends import pg_spelling
 from search.backends.analysis import fold, german_analyzer, stem
 from search.backends.whoosh.compiler import MIN_PREFIX_LENGTH, PREFIX_BOOST
-from search.models import SpellingWord
+from search.models import SpellingDocument, SpellingWord
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -122,8 +122,6 @@ def analyze_index_tables(connection) -> None:
     would analyse the table eventually; until then every search paid. Also inside the atomic
     rebuild's transaction: ``ANALYZE`` counts that transaction's own rows.
     """
-    from search.models import SpellingDocument
-
     tables = (pg.IndexEntry._meta.db_table, SpellingWord._meta.db_table, SpellingDocument._meta.db_table)
     with connection.cursor() as cursor:
         for table in tables:
