@@ -187,7 +187,6 @@ def test_nul_and_operators_in_queries_are_harmless(pg_backend, fachgruppe):
         assert isinstance(list(Page.objects.live().autocomplete(query)), list)
 
 
-
 def test_matches_are_found_through_the_title_body_index(pg_backend, fachgruppe):
     """Migration 0006: the backend's match, ``(title || body) @@ query``, is the expression of
     a GIN index, so it is an index scan instead of matching every row (issue 18). The planner
